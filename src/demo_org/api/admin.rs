@@ -1,0 +1,10 @@
+//! Routes of the admin family.
+// CONTRACT PLACEHOLDER.
+
+use axum::Router;
+
+use crate::demo_org::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}

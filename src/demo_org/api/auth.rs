@@ -1,0 +1,5 @@
+//! Issued tokens, authorization codes and refresh tokens.
+// CONTRACT PLACEHOLDER.
+
+#[derive(Debug, Default)]
+pub struct AuthState {}
