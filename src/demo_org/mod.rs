@@ -11,6 +11,8 @@ pub mod server;
 pub mod soql;
 pub mod state;
 pub mod store;
+#[cfg(test)]
+pub mod testing;
 
 pub use server::{DemoOrgHandle, start};
 pub use state::{DemoOrg, DemoSettings};
