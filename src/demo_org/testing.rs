@@ -26,10 +26,9 @@ impl TestOrg {
         };
         let token = fetch_token(&handle).await;
         let mut headers = HeaderMap::new();
-        if let Some(token) = token {
-            if let Ok(value) = HeaderValue::from_str(&format!("Bearer {token}")) {
-                headers.insert(AUTHORIZATION, value);
-            }
+        if let Some(value) = token.and_then(|t| HeaderValue::from_str(&format!("Bearer {t}")).ok())
+        {
+            headers.insert(AUTHORIZATION, value);
         }
         let client = reqwest::Client::builder()
             .default_headers(headers)
