@@ -1,0 +1,161 @@
+//! Shared test helpers: a wiremock stand-in for Salesforce with a token endpoint, an engine wired
+//! to it, and the requests it received in a form fit for snapshots.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use salesforce_mcp::app::{self, ConnectionInput, Running, Target};
+use salesforce_mcp::engine::{Engine, Selection};
+use salesforce_mcp::secret::Secret;
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+pub const TOKEN: &str = "00DTEST!AccessTokenThatMustNeverLeak1234567890";
+pub const SECRET: &str = "client-secret-that-must-never-leak";
+
+/// A mock org whose token endpoint answers client_credentials with `TOKEN`.
+pub async fn mock_org() -> MockServer {
+    let server = MockServer::start().await;
+    let body = json!({
+        "access_token": TOKEN,
+        "signature": "sig",
+        "scope": "api",
+        "instance_url": server.uri(),
+        "id": format!("{}/id/00Dxx0000000001/005xx0000000001", server.uri()),
+        "token_type": "Bearer",
+        "issued_at": "1700000000000",
+    });
+    Mock::given(method("POST"))
+        .and(path("/services/oauth2/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    server
+}
+
+pub fn connection(server: &MockServer) -> ConnectionInput {
+    ConnectionInput {
+        instance_url: Some(server.uri()),
+        client_id: Some("test-client-id".into()),
+        client_secret: Some(Secret::new(SECRET)),
+        api_version: Some("66.0".into()),
+        connect_timeout: Some(Duration::from_secs(2)),
+        request_timeout: Some(Duration::from_secs(5)),
+        max_retries: Some(2),
+        ..ConnectionInput::default()
+    }
+}
+
+/// An engine with every tool (including opt-in toolsets) against the mock org.
+pub async fn engine(server: &MockServer) -> Arc<Engine> {
+    running(server, Selection::parse("all,oauth", false))
+        .await
+        .engine
+}
+
+pub async fn running(server: &MockServer, selection: Selection) -> Running {
+    app::start(Target::Org(connection(server)), &[], &selection)
+        .await
+        .expect("engine starts")
+}
+
+/// Requests the mock received, token requests excluded, as snapshot-friendly JSON:
+/// method, path, decoded query pairs, JSON body, and the bearer token redacted.
+pub async fn recorded(server: &MockServer) -> Vec<Value> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() != "/services/oauth2/token")
+        .map(describe_request)
+        .collect()
+}
+
+pub fn describe_request(request: &Request) -> Value {
+    let query: Vec<Value> = request
+        .url
+        .query_pairs()
+        .map(|(k, v)| json!([k, v]))
+        .collect();
+    let body: Value = if request.body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&request.body)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&request.body).into_owned()))
+    };
+    let auth = request
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.replace(TOKEN, "[token]"));
+    let mut out = json!({
+        "method": request.method.to_string(),
+        "path": request.url.path(),
+        "authorization": auth,
+    });
+    if !query.is_empty() {
+        out["query"] = Value::Array(query);
+    }
+    if !body.is_null() {
+        out["body"] = body;
+    }
+    let language = request
+        .headers
+        .get("accept-language")
+        .and_then(|v| v.to_str().ok());
+    if let Some(language) = language {
+        out["accept_language"] = json!(language);
+    }
+    out
+}
+
+/// How many token requests the mock received.
+pub async fn token_requests(server: &MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == "/services/oauth2/token")
+        .count()
+}
+
+/// Every request the mock received, token requests included.
+pub async fn all_requests(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap_or_default().len()
+}
+
+/// Salesforce's JSON content type on a response template.
+pub fn sf_json(status: u16, body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(status)
+        .insert_header("Sforce-Limit-Info", "api-usage=42/100000")
+        .set_body_raw(
+            serde_json::to_vec(&body).unwrap_or_default(),
+            "application/json;charset=UTF-8",
+        )
+}
+
+/// Asserts that no text in `value` contains the token or the client secret.
+pub fn assert_no_secrets(value: &impl std::fmt::Display) {
+    let text = value.to_string();
+    assert!(!text.contains(TOKEN), "the access token leaked: {text}");
+    assert!(!text.contains(SECRET), "the client secret leaked: {text}");
+}
+
+/// An rmcp client connected in-process (over a duplex pipe) to an MCP server over `engine`.
+pub async fn mcp_client(
+    engine: Arc<Engine>,
+) -> rmcp::service::RunningService<rmcp::RoleClient, ()> {
+    use rmcp::ServiceExt;
+    let (server_side, client_side) = tokio::io::duplex(1 << 20);
+    let server = salesforce_mcp::mcp::McpServer::new(engine);
+    tokio::spawn(async move {
+        if let Ok(running) = server.serve(server_side).await {
+            let _ = running.waiting().await;
+        }
+    });
+    ().serve(client_side).await.expect("client connects")
+}
