@@ -23,9 +23,12 @@ use axum::routing::{MethodRouter, get, post};
 
 use crate::demo_org::state::AppState;
 
+// What the collaboration seed writes through, so seeded Chatter obeys the same rules.
 pub use comments::create_comment;
 pub use feed_items::create_post;
+pub use groups::sync_member_count;
 pub use likes::create_like;
+pub use people::display_name;
 
 /// Answers methods a resource does not support with Salesforce's 405 error body.
 fn only(methods: MethodRouter<AppState>, allowed: &'static str) -> MethodRouter<AppState> {
