@@ -12,6 +12,8 @@ mod people;
 mod records;
 mod request;
 mod segments;
+#[cfg(test)]
+mod tests;
 mod topics;
 mod users;
 mod view;
