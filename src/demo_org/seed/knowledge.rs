@@ -140,10 +140,10 @@ fn seed_theme_article(
         "IsVisibleInPkb".into(),
         json!(!NOT_PUBLIC.contains(&theme.key)),
     );
-    if ctx.rng.chance(70) {
-        if let Some(case_id) = source_case(org, ctx, theme) {
-            fields.insert("SourceId".into(), json!(case_id));
-        }
+    if ctx.rng.chance(70)
+        && let Some(case_id) = source_case(org, ctx, theme)
+    {
+        fields.insert("SourceId".into(), json!(case_id));
     }
     let created = as_of(days_ago(ctx, created_days), &writer);
     let first = versions::create_article(org, &fields, &created).ok()?;
@@ -174,10 +174,10 @@ fn seed_theme_article(
         let editor = author(ctx);
         let minutes = ctx.rng.range(60, 60 * 24 * 10);
         let started = as_of(ctx.minutes_ago(minutes), &editor);
-        if let Ok(draft) = versions::draft_from_online(org, &article_id, &started) {
-            if let Some(record) = org.get_mut(&draft) {
-                record.fields.insert("Summary".into(), json!(summary));
-            }
+        if let Ok(draft) = versions::draft_from_online(org, &article_id, &started)
+            && let Some(record) = org.get_mut(&draft)
+        {
+            record.fields.insert("Summary".into(), json!(summary));
         }
     }
     let views = u64::try_from(ctx.rng.range(40, 2400)).unwrap_or(40);
@@ -210,10 +210,10 @@ fn seed_archived_only(org: &mut OrgData, ctx: &mut SeedContext) {
 fn seed_draft_only(org: &mut OrgData, ctx: &mut SeedContext) {
     let writer = author(ctx);
     let mut fields = article_fields(&DRAFT_ONLY);
-    if let Some(theme) = THEMES.iter().find(|t| t.key == "report-export") {
-        if let Some(case_id) = source_case(org, ctx, theme) {
-            fields.insert("SourceId".into(), json!(case_id));
-        }
+    if let Some(theme) = THEMES.iter().find(|t| t.key == "report-export")
+        && let Some(case_id) = source_case(org, ctx, theme)
+    {
+        fields.insert("SourceId".into(), json!(case_id));
     }
     let minutes = ctx.rng.range(60 * 24, 60 * 24 * 4);
     let started = as_of(ctx.minutes_ago(minutes), &writer);

@@ -153,12 +153,11 @@ fn read_post_input(
         })?;
     if let Some(visibility) =
         from_body("visibility").or_else(|| params.get("visibility").map(str::to_owned))
+        && !matches!(visibility.as_str(), "AllUsers" | "InternalUsers")
     {
-        if !matches!(visibility.as_str(), "AllUsers" | "InternalUsers") {
-            return Err(invalid_input(format!(
-                "Invalid value for visibility: {visibility}. Use AllUsers or InternalUsers."
-            )));
-        }
+        return Err(invalid_input(format!(
+            "Invalid value for visibility: {visibility}. Use AllUsers or InternalUsers."
+        )));
     }
     let link = input
         .and_then(|i| i.pointer("/capabilities/link"))
@@ -232,12 +231,12 @@ pub async fn post_feed_element(
     let mut org = state.write();
     let request = read_post_input(&org, &params, input.as_ref())?;
     let subject = resolve_subject(&org, &me, &request.subject)?;
-    if let Some(group) = find_group(&org, &subject.id) {
-        if !can_read(&org, group, &me) {
-            return Err(forbidden(
-                "You must be a member of this group to post to it.",
-            ));
-        }
+    if let Some(group) = find_group(&org, &subject.id)
+        && !can_read(&org, group, &me)
+    {
+        return Err(forbidden(
+            "You must be a member of this group to post to it.",
+        ));
     }
     let parent_id = subject.id.clone();
     let id = create_post(

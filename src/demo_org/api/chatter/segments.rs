@@ -196,18 +196,18 @@ fn split_pieces<'t>(org: &OrgData, text: &'t str) -> Vec<Piece<'t>> {
                 ));
             }
         } else if let Some(after) = rest.strip_prefix('#') {
-            if let Some((tag, tag_len)) = hashtag_at(after) {
-                if let Some(topic_id) = topic_named(org, tag) {
-                    let len = 1 + tag_len;
-                    found = Some((
-                        Piece::Hashtag {
-                            topic_id,
-                            tag: tag.to_owned(),
-                            text: text.get(i..i + len).unwrap_or(""),
-                        },
-                        len,
-                    ));
-                }
+            if let Some((tag, tag_len)) = hashtag_at(after)
+                && let Some(topic_id) = topic_named(org, tag)
+            {
+                let len = 1 + tag_len;
+                found = Some((
+                    Piece::Hashtag {
+                        topic_id,
+                        tag: tag.to_owned(),
+                        text: text.get(i..i + len).unwrap_or(""),
+                    },
+                    len,
+                ));
             }
         } else if rest.starts_with("http://") || rest.starts_with("https://") {
             let len = rest.find(char::is_whitespace).unwrap_or(rest.len());

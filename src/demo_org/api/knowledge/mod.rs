@@ -10,6 +10,8 @@ mod params;
 mod search;
 mod suggestions;
 mod support;
+#[cfg(test)]
+mod tests;
 pub mod versions;
 
 use axum::Router;

@@ -74,15 +74,15 @@ pub async fn data_category_groups(
 /// The `categories` filter: a JSON map of at most 3 data category groups. The org has no data
 /// categories, so a well-formed filter names a group that does not exist.
 fn check_categories(params: &Params) -> Result<(), ApiError> {
-    if let Some(method) = params.get("queryMethod") {
-        if !matches!(method, "AT" | "BELOW" | "ABOVE" | "ABOVE_OR_BELOW") {
-            return Err(ApiError::bad_request(
-                "INVALID_API_INPUT",
-                format!(
-                    "Invalid value for queryMethod: {method}. Specify AT, BELOW, ABOVE or ABOVE_OR_BELOW."
-                ),
-            ));
-        }
+    if let Some(method) = params.get("queryMethod")
+        && !matches!(method, "AT" | "BELOW" | "ABOVE" | "ABOVE_OR_BELOW")
+    {
+        return Err(ApiError::bad_request(
+            "INVALID_API_INPUT",
+            format!(
+                "Invalid value for queryMethod: {method}. Specify AT, BELOW, ABOVE or ABOVE_OR_BELOW."
+            ),
+        ));
     }
     let Some(text) = params.get("categories") else {
         return Ok(());
@@ -377,13 +377,11 @@ fn score_scale(org: &OrgData) -> ScoreScale {
 /// The master article a path value names: an article id, or (with `isUrlName=true`, or when
 /// the value is not id-shaped) a UrlName.
 fn article_id_for(org: &OrgData, key: &str, by_url_name: bool) -> Option<String> {
-    if !by_url_name {
-        if let Some(id) = ids::canonical(key) {
-            return org
-                .get(&id)
-                .filter(|r| r.sobject == "KnowledgeArticle")
-                .map(|r| r.id.clone());
-        }
+    if !by_url_name && let Some(id) = ids::canonical(key) {
+        return org
+            .get(&id)
+            .filter(|r| r.sobject == "KnowledgeArticle")
+            .map(|r| r.id.clone());
     }
     org.records(VERSION_OBJECT)
         .filter(|v| v.get("IsLatestVersion").as_bool().unwrap_or(false))
