@@ -133,6 +133,13 @@ impl Sort {
         }
     }
 
+    fn wire(self) -> &'static str {
+        match self {
+            Sort::CreatedDateDesc => "CreatedDateDesc",
+            Sort::LastModifiedDateDesc => "LastModifiedDateDesc",
+        }
+    }
+
     fn field(self) -> &'static str {
         match self {
             Sort::CreatedDateDesc => "CreatedDate",
@@ -263,7 +270,7 @@ fn feed_page(view: &View, feed: &Feed, request: &FeedRequest) -> Value {
         let mut pairs = extra;
         pairs.push(("pageSize", request.size.to_string()));
         if request.sort_given {
-            pairs.push(("sort", format!("{:?}", request.sort)));
+            pairs.push(("sort", request.sort.wire().to_owned()));
         }
         if let Some(q) = &request.q {
             pairs.push(("q", q.clone()));
