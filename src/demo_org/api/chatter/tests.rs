@@ -47,6 +47,14 @@ fn me(org: &TestOrg) -> String {
     org.handle.state.current_user_id.clone()
 }
 
+/// The current user's display name, as mentions spell it.
+fn my_name(org: &TestOrg) -> String {
+    let data = org.handle.state.read();
+    data.get(&me(org))
+        .map(crate::demo_org::api::chatter::display_name)
+        .expect("run-as user")
+}
+
 fn put(org: &mut OrgData, sobject: &str, fields: Vec<(&str, Value)>) -> String {
     let id = org.new_id(sobject).expect("id");
     let mut map = Map::new();
@@ -238,7 +246,10 @@ async fn post_get_and_delete_a_feed_element() {
     );
     assert_eq!(
         item["body"]["text"],
-        json!("Shipping the fix today @Integration User#[Dashboard performance]")
+        json!(format!(
+            "Shipping the fix today @{}#[Dashboard performance]",
+            my_name(&org)
+        ))
     );
     let kinds: Vec<&str> = item["body"]["messageSegments"]
         .as_array()
@@ -481,15 +492,24 @@ async fn users_list_and_detail() {
     for key in ["currentPageUrl", "nextPageUrl", "previousPageUrl"] {
         assert!(page.get(key).is_some());
     }
-    let (_, found) = get(&org, "/chatter/users?q=integration").await;
-    assert_eq!(found["users"].as_array().map(Vec::len), Some(1));
+    let name = my_name(&org);
+    let (_, found) = get(
+        &org,
+        &format!("/chatter/users?q={}", name.replace(' ', "+")),
+    )
+    .await;
+    assert!(
+        found["users"]
+            .as_array()
+            .is_some_and(|u| u.iter().any(|u| u["id"] == json!(me)))
+    );
     let (_, none) = get(&org, "/chatter/users?q=nobody-by-that-name").await;
     assert_eq!(none["users"], json!([]));
     let (status, detail) = get(&org, "/chatter/users/me").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(detail["id"], json!(me));
     assert_eq!(detail["type"], json!("User"));
-    assert_eq!(detail["displayName"], json!("Integration User"));
+    assert_eq!(detail["displayName"], json!(name));
     assert!(detail["chatterActivity"]["postCount"].as_u64().unwrap_or(0) > 0);
     assert!(detail["groupCount"].as_u64().unwrap_or(0) > 0);
     let (status, _) = get(
