@@ -151,6 +151,8 @@ fn read_post_input(
                 "Missing required parameter: subjectId (a record, user or group id, or me).",
             )
         })?;
+    // Checked but not kept: the demo schema's FeedItem has no Visibility field, so every post
+    // reads back as AllUsers.
     if let Some(visibility) =
         from_body("visibility").or_else(|| params.get("visibility").map(str::to_owned))
         && !matches!(visibility.as_str(), "AllUsers" | "InternalUsers")
