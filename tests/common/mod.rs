@@ -10,7 +10,8 @@ use salesforce_mcp::engine::{Engine, Selection};
 use salesforce_mcp::secret::Secret;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+pub use wiremock::MockServer;
+use wiremock::{Mock, Request, ResponseTemplate};
 
 pub const TOKEN: &str = "00DTEST!AccessTokenThatMustNeverLeak1234567890";
 pub const SECRET: &str = "client-secret-that-must-never-leak";
