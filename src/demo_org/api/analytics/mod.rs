@@ -12,6 +12,9 @@ pub mod plan;
 pub mod reports;
 pub mod values;
 
+#[cfg(test)]
+mod engine_tests;
+
 use axum::Router;
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
