@@ -14,6 +14,8 @@ pub mod values;
 
 #[cfg(test)]
 mod engine_tests;
+#[cfg(test)]
+mod route_tests;
 
 use axum::Router;
 use axum::http::Method;
