@@ -192,9 +192,12 @@ fn component_properties(component: &DashboardComponent, report: Option<&ReportMe
     let Some(report) = report else {
         return Value::Null;
     };
-    let first_aggregate = report
+    // Components chart the record count when the report has one, as new components do.
+    let aggregate = report
         .aggregates
-        .first()
+        .iter()
+        .find(|a| *a == "RowCount")
+        .or_else(|| report.aggregates.first())
         .cloned()
         .unwrap_or_else(|| "RowCount".to_owned());
     let groupings: Vec<Value> = report
@@ -248,7 +251,7 @@ fn component_properties(component: &DashboardComponent, report: Option<&ReportMe
         }),
     };
     json!({
-        "aggregates": [{ "name": first_aggregate }],
+        "aggregates": [{ "name": aggregate }],
         "autoSelectColumns": false,
         "filterColumns": [],
         "groupings": if groupings.is_empty() { Value::Null } else { Value::Array(groupings) },
