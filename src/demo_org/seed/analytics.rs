@@ -377,6 +377,13 @@ pub fn seed_analytics(org: &mut OrgData, ctx: &mut SeedContext) -> AnalyticsStat
             ("LastRunDate", Value::Null),
         ];
         put(org, "Report", &id, &record_fields, ctx, created);
+        // Grouped columns show in the groupings, not again in the detail rows.
+        let grouped: Vec<&str> = spec
+            .groupings_down
+            .iter()
+            .chain(&spec.groupings_across)
+            .map(|g| g.name.as_str())
+            .collect();
         reports.push(ReportMetadata {
             id,
             name: spec.name.to_owned(),
@@ -388,6 +395,7 @@ pub fn seed_analytics(org: &mut OrgData, ctx: &mut SeedContext) -> AnalyticsStat
             detail_columns: spec
                 .detail_columns
                 .iter()
+                .filter(|c| !grouped.contains(c))
                 .map(|c| (*c).to_owned())
                 .collect(),
             groupings_down: spec.groupings_down,
