@@ -515,4 +515,187 @@ mod tests {
             vec!["a@x.com", "b@y.com"]
         );
     }
+
+    use crate::demo_org::state::lock;
+    use crate::demo_org::store::Record;
+    use crate::demo_org::testing::TestOrg;
+
+    async fn post(org: &TestOrg, body: &Value) -> (reqwest::StatusCode, Value) {
+        let response = org
+            .client
+            .post(org.data_url("/actions/standard/emailSimple"))
+            .json(body)
+            .send()
+            .await
+            .expect("response");
+        let status = response.status();
+        (status, response.json().await.expect("json"))
+    }
+
+    fn outbox_len(org: &TestOrg) -> usize {
+        lock(&org.handle.state.outbox).len()
+    }
+
+    #[tokio::test]
+    async fn lists_and_describes_the_action() {
+        let org = TestOrg::start().await;
+        let list: Value = org
+            .client
+            .get(org.data_url("/actions/standard"))
+            .send()
+            .await
+            .expect("response")
+            .json()
+            .await
+            .expect("json");
+        let action = &list["actions"][0];
+        assert_eq!(action["name"], "emailSimple");
+        assert_eq!(action["type"], "EMAILSIMPLE");
+        assert_eq!(
+            action["url"],
+            "/services/data/v66.0/actions/standard/emailSimple"
+        );
+        let describe: Value = org
+            .client
+            .get(org.data_url("/actions/standard/emailSimple"))
+            .send()
+            .await
+            .expect("response")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(describe["name"], "emailSimple");
+        let inputs = describe["inputs"].as_array().expect("inputs");
+        let subject = inputs
+            .iter()
+            .find(|i| i["name"] == "emailSubject")
+            .expect("emailSubject");
+        assert_eq!(subject["required"], true);
+        assert!(inputs.iter().any(|i| i["name"] == "emailAddressesArray"));
+    }
+
+    #[tokio::test]
+    async fn sends_each_valid_input_to_the_outbox() {
+        let org = TestOrg::start().await;
+        let case_id = {
+            let mut data = org.handle.state.write();
+            let id = data.new_id("Case").expect("id");
+            let mut fields = Map::new();
+            fields.insert("Id".into(), json!(id));
+            data.put(Record {
+                id: id.clone(),
+                sobject: "Case".into(),
+                fields,
+                deleted: false,
+            });
+            id
+        };
+        let body = json!({"inputs": [
+            {
+                "emailAddresses": "a@x.com, b@y.com",
+                "emailSubject": "Your case",
+                "emailBody": "We fixed it.",
+                "senderType": "CurrentUser",
+                "relatedRecordId": &case_id[..15],
+                "logEmailOnSend": true,
+            },
+            {
+                "emailAddressesArray": ["c@z.org"],
+                "emailSubject": "Hello",
+                "emailBody": "Body",
+                "senderType": "OrgWideEmailAddress",
+                "senderAddress": "support@contoso.example",
+            },
+        ]});
+        let (status, results) = post(&org, &body).await;
+        assert_eq!(status, reqwest::StatusCode::OK);
+        let expected = json!({
+            "actionName": "emailSimple", "errors": null, "isSuccess": true, "outputValues": null,
+            "invocationId": null, "sortOrder": -1, "version": 1, "outcome": null,
+        });
+        assert_eq!(results, json!([expected, expected]));
+        let outbox = lock(&org.handle.state.outbox).clone();
+        assert_eq!(outbox.len(), 2);
+        assert_eq!(outbox[0]["to"], json!(["a@x.com", "b@y.com"]));
+        assert_eq!(outbox[0]["subject"], "Your case");
+        assert_eq!(outbox[0]["body"], "We fixed it.");
+        assert_eq!(outbox[0]["relatedRecordId"], case_id.as_str());
+        assert_eq!(outbox[0]["logEmailOnSend"], true);
+        assert_eq!(outbox[0]["sender"], "integration@demo-org.example");
+        assert!(outbox[0]["sentAt"].is_string());
+        assert_eq!(outbox[1]["sender"], "support@contoso.example");
+        assert_eq!(outbox[1]["senderType"], "OrgWideEmailAddress");
+    }
+
+    #[tokio::test]
+    async fn reports_failed_inputs_in_order() {
+        let org = TestOrg::start().await;
+        let body = json!({"inputs": [
+            {"emailAddresses": "not-an-address", "emailSubject": "s", "emailBody": "b"},
+            {"emailAddresses": "ok@x.com", "emailSubject": "s", "emailBody": "b"},
+            {"emailAddresses": "ok@x.com", "emailBody": "b"},
+        ]});
+        let (status, results) = post(&org, &body).await;
+        assert_eq!(status, reqwest::StatusCode::OK, "one input succeeded");
+        assert_eq!(results[0]["isSuccess"], false);
+        assert_eq!(
+            results[0]["errors"][0]["statusCode"],
+            "INVALID_EMAIL_ADDRESS"
+        );
+        assert_eq!(results[1]["isSuccess"], true);
+        assert_eq!(
+            results[2]["errors"][0]["statusCode"],
+            "REQUIRED_FIELD_MISSING"
+        );
+        assert_eq!(results[2]["errors"][0]["fields"], json!(["emailSubject"]));
+        assert_eq!(outbox_len(&org), 1);
+    }
+
+    #[tokio::test]
+    async fn answers_400_when_every_input_fails() {
+        let org = TestOrg::start().await;
+        let six = "a@x.com,b@x.com,c@x.com,d@x.com,e@x.com,f@x.com";
+        let cases = [
+            (
+                json!({"emailSubject": "s", "emailBody": "b"}),
+                "REQUIRED_FIELD_MISSING",
+            ),
+            (
+                json!({"emailAddresses": six, "emailSubject": "s", "emailBody": "b"}),
+                "LIMIT_EXCEEDED",
+            ),
+            (
+                json!({"emailAddresses": "a@x.com", "emailSubject": "s", "emailBody": " "}),
+                "REQUIRED_FIELD_MISSING",
+            ),
+            (
+                json!({"emailAddresses": "a@x.com", "emailSubject": "s", "emailBody": "b", "senderType": "OrgWideEmailAddress"}),
+                "REQUIRED_FIELD_MISSING",
+            ),
+            (
+                json!({"emailAddresses": "a@x.com", "emailSubject": "s", "emailBody": "b", "senderType": "Robot"}),
+                "INVALID_API_INPUT",
+            ),
+            (
+                json!({"emailAddresses": "a@x.com", "emailSubject": "s", "emailBody": "b", "relatedRecordId": ids::make_id("500", 99_999)}),
+                "INVALID_CROSS_REFERENCE_KEY",
+            ),
+            (
+                json!({"emailAddresses": "a@x.com", "emailSubject": "s", "emailBody": "b", "relatedRecordId": "nope"}),
+                "MALFORMED_ID",
+            ),
+        ];
+        for (input, code) in cases {
+            let (status, results) = post(&org, &json!({"inputs": [input]})).await;
+            assert_eq!(status, reqwest::StatusCode::BAD_REQUEST, "{code}");
+            assert_eq!(results[0]["isSuccess"], false);
+            assert_eq!(results[0]["errors"][0]["statusCode"], code, "{results}");
+            assert_eq!(results[0]["actionName"], "emailSimple");
+        }
+        assert_eq!(outbox_len(&org), 0);
+
+        let (status, error) = post(&org, &json!({"input": []})).await;
+        assert_eq!(status, reqwest::StatusCode::BAD_REQUEST);
+        assert_eq!(error[0]["errorCode"], "INVALID_API_INPUT");
+    }
 }
