@@ -61,11 +61,9 @@ static EMPTY: Datum = Datum::Null;
 
 impl Table<'_> {
     fn value(&self, row: usize, column: &Column) -> &Datum {
-        let slot = self.slots.get(column.name).copied();
         self.rows
             .get(row)
-            .and_then(|r| slot.and_then(|s| r.values.get(s)))
-            .unwrap_or(&EMPTY)
+            .map_or(&EMPTY, |r| datum(&self.slots, r, column))
     }
 }
 
@@ -130,7 +128,8 @@ pub fn run(plan: &Plan, org: &OrgData, now: DateTime<Utc>, options: RunOptions) 
             let mut fact = Map::new();
             fact.insert("aggregates".into(), Value::Array(aggregates));
             if options.include_details {
-                let detail_rows: Vec<Value> = if leaf_keys.contains(&key) {
+                let innermost = is_leaf(d, plan.down.len()) && is_leaf(a, plan.across.len());
+                let detail_rows: Vec<Value> = if innermost {
                     rows.iter()
                         .filter(|r| shown.contains(r))
                         .map(|r| detail_row(plan, &table, *r))
@@ -172,12 +171,12 @@ fn read_rows<'a>(plan: &Plan, org: &'a OrgData, now: DateTime<Utc>) -> Table<'a>
             columns.push(column);
         }
     }
-    let slots = columns
+    let slots: HashMap<&'static str, usize> = columns
         .iter()
         .enumerate()
         .map(|(i, c)| (c.name, i))
         .collect();
-    let rows = org
+    let rows: Vec<Row<'a>> = org
         .records(plan.report_type.sobject)
         .map(|record| Row {
             record,
@@ -187,19 +186,15 @@ fn read_rows<'a>(plan: &Plan, org: &'a OrgData, now: DateTime<Utc>) -> Table<'a>
                 .collect(),
         })
         .collect();
-    let mut table = Table { rows, slots };
-    let keep: Vec<bool> = (0..table.rows.len())
-        .map(|row| passes_filters(plan, &table, row))
+    let mut rows: Vec<Row<'a>> = rows
+        .into_iter()
+        .filter(|row| passes_filters(plan, &slots, row))
         .collect();
-    let mut keep = keep.into_iter();
-    table.rows.retain(|_| keep.next().unwrap_or(false));
-
-    let mut order: Vec<usize> = (0..table.rows.len()).collect();
-    order.sort_by(|&a, &b| {
+    rows.sort_by(|a, b| {
         plan.sort
             .iter()
             .map(|(column, descending)| {
-                let ordering = table.value(a, column).compare(table.value(b, column));
+                let ordering = datum(&slots, a, column).compare(datum(&slots, b, column));
                 if *descending {
                     ordering.reverse()
                 } else {
@@ -209,18 +204,21 @@ fn read_rows<'a>(plan: &Plan, org: &'a OrgData, now: DateTime<Utc>) -> Table<'a>
             .find(|o| o.is_ne())
             .unwrap_or(Ordering::Equal)
     });
-    let mut slots_by_position: Vec<Option<Row<'a>>> = table.rows.into_iter().map(Some).collect();
-    table.rows = order
-        .into_iter()
-        .filter_map(|i| slots_by_position.get_mut(i).and_then(Option::take))
-        .collect();
-    table
+    Table { rows, slots }
 }
 
-fn passes_filters(plan: &Plan, table: &Table<'_>, row: usize) -> bool {
+/// A row's value of `column` (empty if the plan did not read it).
+fn datum<'r>(slots: &HashMap<&'static str, usize>, row: &'r Row<'_>, column: &Column) -> &'r Datum {
+    slots
+        .get(column.name)
+        .and_then(|s| row.values.get(*s))
+        .unwrap_or(&EMPTY)
+}
+
+fn passes_filters(plan: &Plan, slots: &HashMap<&'static str, usize>, row: &Row<'_>) -> bool {
     if let Some(filter) = &plan.date_filter {
         let unbounded = filter.range.start.is_none() && filter.range.end.is_none();
-        match table.value(row, filter.column).day() {
+        match datum(slots, row, filter.column).day() {
             Some(day) if filter.range.contains(day) => {}
             None if unbounded => {}
             _ => return false,
@@ -229,7 +227,7 @@ fn passes_filters(plan: &Plan, table: &Table<'_>, row: usize) -> bool {
     let results: Vec<bool> = plan
         .conditions
         .iter()
-        .map(|c| c.matches(table.value(row, c.column)))
+        .map(|c| c.matches(datum(slots, row, c.column)))
         .collect();
     match &plan.logic {
         Some(logic) => logic.eval(&results),

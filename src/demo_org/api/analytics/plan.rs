@@ -10,7 +10,7 @@ use super::dates::{self, DayRange};
 use super::filters::{Condition, Logic};
 use super::metadata::{Grouping, ReportFormat, ReportMetadata, invalid};
 use crate::demo_org::api::error::ApiError;
-use crate::demo_org::store::parse_date;
+use crate::demo_org::store::{parse_date, parse_datetime};
 
 /// How a date column's groups are sized.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -386,7 +386,7 @@ fn optional_day(text: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
         None => Ok(None),
         Some(t) if t.trim().is_empty() => Ok(None),
         Some(t) => parse_date(t.trim())
-            .or_else(|| crate::demo_org::store::parse_datetime(t.trim()).map(|d| d.date_naive()))
+            .or_else(|| parse_datetime(t.trim()).map(|d| d.date_naive()))
             .map(Some)
             .ok_or_else(|| {
                 invalid(format!(
