@@ -9,7 +9,6 @@ use axum::response::Response;
 use axum::routing::{MethodRouter, get};
 use serde_json::{Map, Value, json};
 
-use crate::demo_org::api::analytics::method_not_allowed;
 use crate::demo_org::api::error::{ApiError, json_response};
 use crate::demo_org::api::version::ApiVersion;
 use crate::demo_org::ids;
@@ -38,8 +37,15 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
+/// Answers other methods with Salesforce's 405 body naming the allowed ones.
 fn only(router: MethodRouter<AppState>, allowed: &'static str) -> MethodRouter<AppState> {
-    router.fallback(move |method: Method| async move { method_not_allowed(&method, allowed) })
+    router.fallback(move |method: Method| async move {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            format!("HTTP Method '{method}' not allowed. Allowed are {allowed}"),
+        )
+    })
 }
 
 /// `GET /actions/standard`: the standard actions this org can run.
@@ -572,6 +578,15 @@ mod tests {
             .expect("emailSubject");
         assert_eq!(subject["required"], true);
         assert!(inputs.iter().any(|i| i["name"] == "emailAddressesArray"));
+        let refused = org
+            .client
+            .delete(org.data_url("/actions/standard/emailSimple"))
+            .send()
+            .await
+            .expect("response");
+        assert_eq!(refused.status(), reqwest::StatusCode::METHOD_NOT_ALLOWED);
+        let body: Value = refused.json().await.expect("json");
+        assert_eq!(body[0]["errorCode"], "METHOD_NOT_ALLOWED");
     }
 
     #[tokio::test]

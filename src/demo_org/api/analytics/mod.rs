@@ -18,8 +18,7 @@ mod engine_tests;
 mod route_tests;
 
 use axum::Router;
-use axum::http::Method;
-use axum::response::{IntoResponse, Response};
+use axum::http::{Method, StatusCode};
 use axum::routing::{MethodRouter, get};
 
 use crate::demo_org::api::error::ApiError;
@@ -177,14 +176,11 @@ pub fn routes() -> Router<AppState> {
 
 /// Answers other methods with Salesforce's 405 body naming the allowed ones.
 fn only(router: MethodRouter<AppState>, allowed: &'static str) -> MethodRouter<AppState> {
-    router.fallback(move |method: Method| async move { method_not_allowed(&method, allowed) })
-}
-
-pub(crate) fn method_not_allowed(method: &Method, allowed: &str) -> Response {
-    ApiError::new(
-        axum::http::StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
-        format!("HTTP Method '{method}' not allowed. Allowed are {allowed}"),
-    )
-    .into_response()
+    router.fallback(move |method: Method| async move {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            format!("HTTP Method '{method}' not allowed. Allowed are {allowed}"),
+        )
+    })
 }
