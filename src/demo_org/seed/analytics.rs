@@ -486,3 +486,65 @@ fn put(
         deleted: false,
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::demo_org::api::analytics::plan::Plan;
+    use crate::demo_org::objects::demo_schema;
+    use crate::demo_org::store::parse_datetime;
+
+    #[test]
+    fn seeds_valid_reports_and_dashboards_with_their_records() {
+        let now = parse_datetime("2026-05-13T12:00:00Z").expect("now");
+        let mut org = OrgData::new(Arc::new(demo_schema()));
+        let mut ctx = SeedContext::new(now, 42);
+        ctx.run_as_user_id = org.new_id("User").expect("user id");
+        let analytics = seed_analytics(&mut org, &mut ctx);
+
+        assert_eq!(analytics.reports().len(), 12);
+        assert_eq!(org.count("Report"), 12);
+        for report in analytics.reports() {
+            assert!(report.id.starts_with("00O"));
+            assert!(
+                Plan::new(report, now.date_naive()).is_ok(),
+                "{}",
+                report.name
+            );
+            let record = org.get(&report.id).expect("Report record");
+            assert_eq!(record.get_str("Name"), Some(report.name.as_str()));
+            assert_eq!(record.get_str("Format"), Some(report.format.record_value()));
+            assert!(report.name.len() <= 40, "{}", report.name);
+        }
+        let formats =
+            |f: ReportFormat| analytics.reports().iter().filter(|r| r.format == f).count();
+        assert!(formats(ReportFormat::Tabular) >= 1);
+        assert!(formats(ReportFormat::Summary) >= 2);
+        assert!(formats(ReportFormat::Matrix) >= 2);
+
+        assert_eq!(org.count("Dashboard"), 2);
+        for developer_name in [SUPPORT_OVERVIEW, COPILOT_DEFLECTION] {
+            let dashboard = analytics
+                .dashboard_by_developer_name(developer_name)
+                .expect("dashboard");
+            assert!(dashboard.id.starts_with("01Z"));
+            assert_eq!(dashboard.running_user_id, ctx.run_as_user_id);
+            assert!(!dashboard.components.is_empty());
+            for component in &dashboard.components {
+                assert!(analytics.report(&component.report_id).is_some());
+            }
+        }
+        let by_priority = analytics
+            .report_by_developer_name(CASES_BY_PRIORITY)
+            .expect("report");
+        assert!(!by_priority.detail_columns.contains(&"PRIORITY".to_owned()));
+        let since_launch = analytics
+            .report_by_developer_name(COPILOT_TOPICS_SINCE_LAUNCH)
+            .and_then(|r| r.standard_date_filter.clone())
+            .expect("date filter");
+        assert_eq!(since_launch.duration_value, "CUSTOM");
+        assert_eq!(since_launch.start_date.as_deref(), Some("2026-01-13"));
+    }
+}
