@@ -9,15 +9,18 @@ use rmcp::model::CallToolRequestParams;
 use rmcp::transport::TokioChildProcess;
 use serde_json::json;
 use tokio::io::AsyncReadExt;
-use wiremock::matchers::{method, path};
 use wiremock::Mock;
+use wiremock::matchers::{method, path};
 
 #[tokio::test]
 async fn the_binary_serves_stdio_against_an_org() {
     let server = common::mock_org().await;
     Mock::given(method("GET"))
         .and(path("/services/data/v66.0/limits"))
-        .respond_with(common::sf_json(200, json!({"DailyApiRequests": {"Max": 5000, "Remaining": 4990}})))
+        .respond_with(common::sf_json(
+            200,
+            json!({"DailyApiRequests": {"Max": 5000, "Remaining": 4990}}),
+        ))
         .mount(&server)
         .await;
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_salesforce-mcp"));
@@ -36,26 +39,42 @@ async fn the_binary_serves_stdio_against_an_org() {
 
     let tools = client.list_all_tools().await.expect("tools/list");
     assert!(tools.iter().any(|t| t.name == "get_limits"));
-    assert!(tools.iter().all(|t| t.name != "query_more"), "the default toolset is the connector's");
-    assert_eq!(common::token_requests(&server).await, 0, "listing tools needs no token");
+    assert!(
+        tools.iter().all(|t| t.name != "query_more"),
+        "the default toolset is the connector's"
+    );
+    assert_eq!(
+        common::token_requests(&server).await,
+        0,
+        "listing tools needs no token"
+    );
 
     let result = client
         .call_tool(CallToolRequestParams::new("get_limits"))
         .await
         .expect("tools/call");
     assert_eq!(result.is_error, Some(false));
-    assert_eq!(result.structured_content.expect("structured")["daily_api_requests"]["used"], 10);
+    assert_eq!(
+        result.structured_content.expect("structured")["daily_api_requests"]["used"],
+        10
+    );
 
     let refused = client
         .call_tool(
-            CallToolRequestParams::new("get_record")
-                .with_arguments(json!({"object": "Case", "id": "../../limits"}).as_object().cloned().unwrap()),
+            CallToolRequestParams::new("get_record").with_arguments(
+                json!({"object": "Case", "id": "../../limits"})
+                    .as_object()
+                    .cloned()
+                    .unwrap(),
+            ),
         )
         .await
         .expect("tools/call");
     assert_eq!(refused.is_error, Some(true));
 
-    let unknown = client.call_tool(CallToolRequestParams::new("no_such_tool")).await;
+    let unknown = client
+        .call_tool(CallToolRequestParams::new("no_such_tool"))
+        .await;
     assert!(unknown.is_err(), "an unknown tool is a protocol error");
 
     let resources = client.list_all_resources().await.expect("resources/list");
@@ -63,8 +82,15 @@ async fn the_binary_serves_stdio_against_an_org() {
 
     client.cancel().await.expect("shutdown");
     let mut logs = String::new();
-    stderr.expect("stderr").read_to_string(&mut logs).await.expect("read stderr");
-    assert!(logs.contains("access token acquired"), "debug logs go to stderr: {logs}");
+    stderr
+        .expect("stderr")
+        .read_to_string(&mut logs)
+        .await
+        .expect("read stderr");
+    assert!(
+        logs.contains("access token acquired"),
+        "debug logs go to stderr: {logs}"
+    );
     common::assert_no_secrets(&logs);
 }
 
@@ -79,7 +105,10 @@ async fn a_broken_tools_dir_stops_start_up_with_file_line_column() {
         .await
         .expect("run");
     assert!(!output.status.success());
-    assert!(output.stdout.is_empty(), "nothing but protocol may reach stdout");
+    assert!(
+        output.stdout.is_empty(),
+        "nothing but protocol may reach stdout"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("broken.yaml:6:"), "{stderr}");
 }
@@ -91,7 +120,11 @@ async fn validate_and_tools_subcommands() {
         .output()
         .await
         .expect("run");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_salesforce-mcp"))
         .args(["tools", "--json", "--toolsets", "all"])
         .output()
@@ -107,12 +140,22 @@ async fn validate_and_tools_subcommands() {
 async fn call_prints_json_and_fails_on_a_tool_error() {
     let server = common::mock_org().await;
     Mock::given(method("GET"))
-        .and(path("/services/data/v66.0/sobjects/Case/500Dm0000000404AAA"))
-        .respond_with(common::sf_json(404, json!([{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}])))
+        .and(path(
+            "/services/data/v66.0/sobjects/Case/500Dm0000000404AAA",
+        ))
+        .respond_with(common::sf_json(
+            404,
+            json!([{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}]),
+        ))
         .mount(&server)
         .await;
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_salesforce-mcp"))
-        .args(["call", "get_record", "--args", r#"{"object":"Case","id":"500Dm0000000404AAA"}"#])
+        .args([
+            "call",
+            "get_record",
+            "--args",
+            r#"{"object":"Case","id":"500Dm0000000404AAA"}"#,
+        ])
         .env("SF_INSTANCE_URL", server.uri())
         .env("SF_CLIENT_ID", "id")
         .env("SF_CLIENT_SECRET", common::SECRET)

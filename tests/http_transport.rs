@@ -16,12 +16,17 @@ async fn serve(options: HttpOptions) -> (String, common::MockServer) {
     let org = common::mock_org().await;
     wiremock::Mock::given(wiremock::matchers::method("GET"))
         .and(wiremock::matchers::path("/services/data/v66.0/limits"))
-        .respond_with(common::sf_json(200, json!({"DailyApiRequests": {"Max": 100, "Remaining": 99}})))
+        .respond_with(common::sf_json(
+            200,
+            json!({"DailyApiRequests": {"Max": 100, "Remaining": 99}}),
+        ))
         .mount(&org)
         .await;
     let engine = common::engine(&org).await;
     let router = http_router(McpServer::new(engine), &options, CancellationToken::new());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let address = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
@@ -40,8 +45,14 @@ async fn a_client_lists_and_calls_tools_over_http() {
     let client = ().serve(StreamableHttpClientTransport::from_uri(url)).await.expect("initialize");
     let tools = client.list_all_tools().await.expect("tools/list");
     assert!(tools.iter().any(|t| t.name == "get_limits"));
-    let result = client.call_tool(CallToolRequestParams::new("get_limits")).await.expect("call");
-    assert_eq!(result.structured_content.expect("structured")["daily_api_requests"]["used"], 1);
+    let result = client
+        .call_tool(CallToolRequestParams::new("get_limits"))
+        .await
+        .expect("call");
+    assert_eq!(
+        result.structured_content.expect("structured")["daily_api_requests"]["used"],
+        1
+    );
 }
 
 #[tokio::test]
@@ -62,12 +73,26 @@ async fn a_foreign_host_or_origin_is_refused() {
         }
         request.send()
     };
-    let rebinding = post(Some("evil.example.com"), Some("http://evil.example.com")).await.expect("response");
-    assert!(rebinding.status().is_client_error(), "DNS rebinding: {}", rebinding.status());
-    let cross_site = post(None, Some("https://evil.example.com")).await.expect("response");
+    let rebinding = post(Some("evil.example.com"), Some("http://evil.example.com"))
+        .await
+        .expect("response");
+    assert!(
+        rebinding.status().is_client_error(),
+        "DNS rebinding: {}",
+        rebinding.status()
+    );
+    let cross_site = post(None, Some("https://evil.example.com"))
+        .await
+        .expect("response");
     assert_eq!(cross_site.status().as_u16(), 403, "foreign Origin");
-    let local = post(None, Some("http://localhost:6274")).await.expect("response");
-    assert!(local.status().is_success(), "a local browser origin is fine: {}", local.status());
+    let local = post(None, Some("http://localhost:6274"))
+        .await
+        .expect("response");
+    assert!(
+        local.status().is_success(),
+        "a local browser origin is fine: {}",
+        local.status()
+    );
 }
 
 #[tokio::test]
@@ -92,8 +117,12 @@ async fn an_allowed_host_is_accepted() {
 async fn binding_off_loopback_needs_an_allowed_host() {
     let org = common::mock_org().await;
     let engine = common::engine(&org).await;
-    let error = serve_http(McpServer::new(engine), "0.0.0.0:0".parse().unwrap(), HttpOptions::default())
-        .await
-        .expect_err("refused");
+    let error = serve_http(
+        McpServer::new(engine),
+        "0.0.0.0:0".parse().unwrap(),
+        HttpOptions::default(),
+    )
+    .await
+    .expect_err("refused");
     assert!(error.to_string().contains("--allowed-host"), "{error}");
 }

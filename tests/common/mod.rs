@@ -9,8 +9,8 @@ use salesforce_mcp::app::{self, ConnectionInput, Running, Target};
 use salesforce_mcp::engine::{Engine, Selection};
 use salesforce_mcp::secret::Secret;
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
 pub use wiremock::MockServer;
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, Request, ResponseTemplate};
 
 pub const TOKEN: &str = "00DTEST!AccessTokenThatMustNeverLeak1234567890";
@@ -159,4 +159,48 @@ pub async fn mcp_client(
         }
     });
     ().serve(client_side).await.expect("client connects")
+}
+
+/// The embedded demo org (fixed clock for reproducible data) and an engine with every tool,
+/// connected to it like to a real org.
+pub async fn demo_engine() -> Running {
+    let settings = salesforce_mcp::demo_org::DemoSettings {
+        fixed_now: Some(
+            chrono::DateTime::parse_from_rfc3339("2026-11-20T12:00:00Z")
+                .expect("date")
+                .with_timezone(&chrono::Utc),
+        ),
+        ..salesforce_mcp::demo_org::DemoSettings::default()
+    };
+    app::start(
+        Target::Demo(settings),
+        &[],
+        &Selection::parse("all,oauth", false),
+    )
+    .await
+    .expect("engine on the demo org starts")
+}
+
+/// Calls a tool and returns its result, failing the test on an error.
+pub async fn call_ok(engine: &Engine, tool: &str, args: Value) -> Value {
+    match engine.call(tool, args.as_object().cloned()).await {
+        Ok(value) => value,
+        Err(salesforce_mcp::engine::CallError::Failed(e)) => {
+            panic!("{tool} failed: {}", e.to_json())
+        }
+        Err(salesforce_mcp::engine::CallError::UnknownTool(t)) => panic!("unknown tool {t}"),
+    }
+}
+
+/// Calls a tool that must fail and returns its error.
+pub async fn call_err(
+    engine: &Engine,
+    tool: &str,
+    args: Value,
+) -> salesforce_mcp::engine::ToolError {
+    match engine.call(tool, args.as_object().cloned()).await {
+        Ok(value) => panic!("{tool} should have failed, got {value}"),
+        Err(salesforce_mcp::engine::CallError::Failed(e)) => e,
+        Err(salesforce_mcp::engine::CallError::UnknownTool(t)) => panic!("unknown tool {t}"),
+    }
 }

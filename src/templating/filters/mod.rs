@@ -18,9 +18,18 @@ use minijinja::value::Rest;
 use minijinja::{Environment, Error, ErrorKind, Value as JinjaValue};
 use serde_json::{Map, Value};
 
-use super::to_jinja;
+use crate::templating::to_jinja;
+
+pub mod analytics;
+pub mod chatter;
+pub mod composite;
+pub mod knowledge;
 
 pub fn register(env: &mut Environment<'static>) {
+    analytics::register(env);
+    chatter::register(env);
+    composite::register(env);
+    knowledge::register(env);
     env.add_filter("tidy", tidy_filter);
     env.add_filter("drop_nulls", drop_nulls_filter);
     env.add_filter("pick", pick_filter);
@@ -150,7 +159,7 @@ fn soql_string_filter(value: JinjaValue) -> Result<JinjaValue, Error> {
                 ErrorKind::InvalidOperation,
                 format!(
                     "soql_string needs a string, got {}",
-                    super::json_kind(&other)
+                    crate::templating::json_kind(&other)
                 ),
             ));
         }
@@ -212,7 +221,10 @@ fn matching_filter(
         other => {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,
-                format!("matching needs a list, got {}", super::json_kind(&other)),
+                format!(
+                    "matching needs a list, got {}",
+                    crate::templating::json_kind(&other)
+                ),
             ));
         }
     };
