@@ -46,6 +46,7 @@ pub async fn start(listen: SocketAddr, settings: DemoSettings) -> std::io::Resul
     let listener = TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;
     let state: AppState = Arc::new(DemoOrg::new(settings));
+    api::admin::install_plan(&state, &state.settings.faults);
     let app = api::router(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
