@@ -163,3 +163,6 @@ async fn reset_requests(State(org): State<AppState>) -> Response {
     lock(&org.faults).reset_request_counts();
     no_content()
 }
+
+#[cfg(test)]
+mod http_tests;

@@ -508,6 +508,9 @@ async fn graph(
 }
 
 #[cfg(test)]
+mod http_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

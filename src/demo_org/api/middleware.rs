@@ -19,23 +19,25 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
+use tower::Layer;
 
 use super::error::ApiError;
 use super::faults::Failure;
+use super::version::ApiVersion;
 use crate::demo_org::state::{AppState, DemoOrg, lock};
 
 const JSON_UTF8: &str = "application/json;charset=UTF-8";
 
 /// The routes with Salesforce's answers for unknown paths and wrong methods, and its JSON
-/// content type.
-pub fn salesforce_shape(routes: Router<AppState>) -> Router<AppState> {
-    routes
-        .fallback(unknown_resource)
-        .layer(from_fn(shape_response))
+/// content type. The layer wraps the router as a whole: axum adds the `Allow` header of a 405
+/// outside any per-route layer, and the error body needs it.
+pub fn salesforce_shape(routes: Router<AppState>, state: AppState) -> Router {
+    let routes = routes.fallback(unknown_resource).with_state(state);
+    Router::new().fallback_service(from_fn(shape_response).layer(routes))
 }
 
 /// The layers of requests from the network (see the module documentation).
-pub fn apply(routes: Router<AppState>, state: AppState) -> Router<AppState> {
+pub fn apply(routes: Router, state: AppState) -> Router {
     routes.layer(from_fn_with_state(state, gatekeeper))
 }
 
@@ -144,7 +146,7 @@ async fn gatekeeper(State(org): State<AppState>, request: Request, next: Next) -
     }
 }
 
-/// Checks the session and the daily API limit, then runs the request.
+/// Checks the session, the API version and the daily API limit, then runs the request.
 async fn admit(org: &DemoOrg, area: Area, request: Request, next: Next) -> Response {
     if matches!(area, Area::Data | Area::Identity) && !has_session(org, request.headers()) {
         return ApiError::new(
@@ -154,8 +156,14 @@ async fn admit(org: &DemoOrg, area: Area, request: Request, next: Next) -> Respo
         )
         .into_response();
     }
-    if area == Area::Data && org.count_api_call() > org.settings.daily_api_limit {
-        return request_limit_exceeded();
+    if area == Area::Data {
+        // Versions the org does not serve (retired or future) have no resources at all.
+        if ApiVersion::from_path(request.uri().path()).is_none() {
+            return ApiError::not_found().into_response();
+        }
+        if org.count_api_call() > org.settings.daily_api_limit {
+            return request_limit_exceeded();
+        }
     }
     next.run(request).await
 }
@@ -245,6 +253,9 @@ async fn truncate_body(response: Response) -> Response {
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8));
     Response::from_parts(parts, Body::from(cut))
 }
+
+#[cfg(test)]
+mod http_tests;
 
 #[cfg(test)]
 mod tests {

@@ -37,9 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(knowledge::routes())
         .merge(actions::routes())
         .merge(admin::routes());
-    let routes = middleware::salesforce_shape(routes);
-    let dispatcher = composite::Dispatcher::new(routes.clone().with_state(state.clone()));
-    middleware::apply(routes, state.clone())
-        .layer(Extension(dispatcher))
-        .with_state(state)
+    let routes = middleware::salesforce_shape(routes, state.clone());
+    let dispatcher = composite::Dispatcher::new(routes.clone());
+    middleware::apply(routes, state).layer(Extension(dispatcher))
 }

@@ -492,6 +492,9 @@ fn urls(instance: &str, user_id: &str) -> Value {
 }
 
 #[cfg(test)]
+mod http_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

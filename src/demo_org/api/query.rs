@@ -375,6 +375,9 @@ pub fn soql_error(error: SoqlError) -> ApiError {
 }
 
 #[cfg(test)]
+mod http_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

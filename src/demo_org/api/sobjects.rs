@@ -475,3 +475,6 @@ fn multiple_choices(base: &str, sobject: &str, ids: &[String]) -> Response {
 pub fn version_at_least(version: &ApiVersion, minimum: f64) -> bool {
     version.0.parse::<f64>().is_ok_and(|v| v >= minimum)
 }
+
+#[cfg(test)]
+mod http_tests;
