@@ -248,7 +248,38 @@ pub fn delete_logged(
         }
         after_write(org, doomed_id, Some(&victim), log);
     }
+    for doomed_id in &doomed {
+        clear_lookups_to(org, &schema, doomed_id, ctx, log);
+    }
     Ok(())
+}
+
+/// Empties the lookups of live records that point at a deleted record (Salesforce's "clear the
+/// value of this field" on delete), recomputing the formulas that read them.
+fn clear_lookups_to(
+    org: &mut OrgData,
+    schema: &Schema,
+    id: &str,
+    ctx: &DmlContext,
+    log: &mut UndoLog,
+) {
+    let Some(object) = org.get_any(id).and_then(|r| schema.object(&r.sobject)) else {
+        return;
+    };
+    for relation in &object.child_relationships {
+        let children: Vec<Record> = org
+            .records(&relation.child_sobject)
+            .filter(|r| r.get_str(&relation.field) == Some(id))
+            .cloned()
+            .collect();
+        for before in children {
+            log.changing(org, &before.id);
+            let mut fields = before.fields.clone();
+            fields.insert(relation.field.clone(), Value::Null);
+            derive_fields(org, &before.sobject, &mut fields, Some(&before), ctx.now);
+            org.put(Record { fields, ..before });
+        }
+    }
 }
 
 /// The next value of an auto-number field, formatted as the org displays it.
@@ -272,11 +303,7 @@ pub fn fill_defaults(object: &ObjectDef, values: &mut Map<String, Value>) {
             values.insert(field.name.clone(), normalized);
         } else if field.field_type == FieldType::Boolean {
             values.insert(field.name.clone(), Value::Bool(false));
-        } else if field.field_type == FieldType::Int
-            && !field.createable
-            && !field.auto_number
-            && field.name != "VersionNumber"
-        {
+        } else if field.field_type == FieldType::Int && !field.createable && !field.auto_number {
             // Counters the org keeps (CommentCount, MemberCount, …) start at zero.
             values.insert(field.name.clone(), json!(0));
         }
@@ -566,9 +593,12 @@ fn stamp_modified(object: &ObjectDef, values: &mut Map<String, Value>, ctx: &Dml
     }
 }
 
-/// Records that live only under `parent` and go when it goes (comments, emails and feed of a
-/// case; comments and likes of a post; members of a group; topic assignments).
+/// Records that live only under `parent` and go when it goes (contacts and opportunities of an
+/// account; comments, emails and feed of a record; comments and likes of a post; members of a
+/// group; topic assignments). Other lookups to a deleted record are cleared instead.
 const DEPENDENTS: &[(&str, &str)] = &[
+    ("Contact", "AccountId"),
+    ("Opportunity", "AccountId"),
     ("CaseComment", "ParentId"),
     ("EmailMessage", "ParentId"),
     ("FeedItem", "ParentId"),
@@ -610,16 +640,11 @@ fn after_write(org: &mut OrgData, id: &str, previous: Option<&Record>, log: &mut
     };
     match record.sobject.as_str() {
         "Contact" => {
-            let email = record.get("Email");
-            let changed = previous.is_some_and(|p| p.get("Email") != email || record.deleted);
-            if !changed {
+            let email = record.get("Email").clone();
+            let changed = previous.is_some_and(|p| p.get("Email") != &email);
+            if !changed || record.deleted {
                 return;
             }
-            let new_email = if record.deleted {
-                Value::Null
-            } else {
-                email.clone()
-            };
             let cases: Vec<String> = org
                 .records("Case")
                 .filter(|c| c.get_str("ContactId") == Some(id))
@@ -628,7 +653,7 @@ fn after_write(org: &mut OrgData, id: &str, previous: Option<&Record>, log: &mut
             for case_id in cases {
                 log.changing(org, &case_id);
                 if let Some(case) = org.get_mut(&case_id) {
-                    case.fields.insert("ContactEmail".into(), new_email.clone());
+                    case.fields.insert("ContactEmail".into(), email.clone());
                 }
             }
         }

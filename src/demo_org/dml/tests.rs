@@ -363,3 +363,37 @@ fn parent_references_by_external_id() {
         "Foreign key external ID: nobody not found for field External_Id__c in entity Account"
     );
 }
+
+#[test]
+fn deleting_a_parent_cascades_or_clears_lookups() {
+    let (mut org, ctx) = org();
+    let account = insert(&mut org, "Account", &body(json!({"Name": "Gone"})), &ctx).unwrap();
+    let contact = insert(
+        &mut org,
+        "Contact",
+        &body(json!({"LastName": "L", "Email": "l@gone.com", "AccountId": account})),
+        &ctx,
+    )
+    .unwrap();
+    let case = insert(
+        &mut org,
+        "Case",
+        &body(json!({"AccountId": account, "ContactId": contact})),
+        &ctx,
+    )
+    .unwrap();
+    let mut log = UndoLog::default();
+    delete_logged(&mut org, "Account", &account, &ctx, &mut log).unwrap();
+    assert!(
+        org.get(&contact).is_none(),
+        "contacts go with their account"
+    );
+    let orphan = org.get(&case).unwrap();
+    assert_eq!(orphan.get("AccountId"), &Value::Null);
+    assert_eq!(orphan.get("ContactId"), &Value::Null);
+    assert_eq!(orphan.get("ContactEmail"), &Value::Null);
+    log.rollback(&mut org);
+    let restored = org.get(&case).unwrap();
+    assert_eq!(restored.get_str("ContactEmail"), Some("l@gone.com"));
+    assert!(org.get(&contact).is_some());
+}
