@@ -159,87 +159,130 @@ async fn token(
     }
 }
 
+/// A token request: its form fields, the client credentials it carries, and where it was sent.
+struct TokenRequest<'a> {
+    form: &'a HashMap<String, String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    instance: String,
+}
+
+impl TokenRequest<'_> {
+    fn field(&self, name: &str) -> Option<&str> {
+        self.form.get(name).map(String::as_str)
+    }
+
+    fn check_client(&self, org: &DemoOrg, secret_required: bool) -> Result<(), OAuthError> {
+        check_client(
+            org,
+            self.client_id.as_deref(),
+            self.client_secret.as_deref(),
+            secret_required,
+        )
+    }
+}
+
 fn grant(
     org: &DemoOrg,
     headers: &HeaderMap,
     form: &HashMap<String, String>,
 ) -> Result<Value, OAuthError> {
-    let field = |name: &str| form.get(name).map(String::as_str);
     let (client_id, client_secret) = client_credentials(headers, form);
-    let (client_id, client_secret) = (client_id.as_deref(), client_secret.as_deref());
-    let instance = instance_url(headers);
-    match field("grant_type").unwrap_or_default() {
-        "client_credentials" => {
-            check_client(org, client_id, client_secret, true)?;
-            Ok(issue(
-                org,
-                &instance,
-                &org.current_user_id,
-                "api",
-                Refresh::None,
-            ))
-        }
-        "password" => {
-            check_client(org, client_id, client_secret, true)?;
-            let username_ok =
-                field("username").is_some_and(|u| u.eq_ignore_ascii_case(DEMO_USERNAME));
-            let with_token = format!("{DEMO_PASSWORD}{DEMO_SECURITY_TOKEN}");
-            let password_ok =
-                field("password").is_some_and(|p| p == DEMO_PASSWORD || p == with_token);
-            if !(username_ok && password_ok) {
-                return Err(AUTHENTICATION_FAILURE);
-            }
-            // Salesforce's username-password flow issues no refresh token.
-            Ok(issue(
-                org,
-                &instance,
-                &org.current_user_id,
-                "api",
-                Refresh::None,
-            ))
-        }
-        "authorization_code" => {
-            if client_id != Some(org.settings.client_id.as_str()) {
-                return Err(INVALID_CLIENT_ID);
-            }
-            let code = lock(&org.auth)
-                .redeem_code(field("code").unwrap_or_default())
-                .map_err(|expired| if expired { EXPIRED_CODE } else { INVALID_CODE })?;
-            // A PKCE client may leave the secret out; a confidential one must send it.
-            check_client(org, client_id, client_secret, code.challenge.is_none())?;
-            if code.client_id != org.settings.client_id {
-                return Err(INVALID_CODE);
-            }
-            if field("redirect_uri") != Some(code.redirect_uri.as_str()) {
-                return Err(REDIRECT_MISMATCH);
-            }
-            if !code.verifier_matches(field("code_verifier")) {
-                return Err(INVALID_VERIFIER);
-            }
-            let refresh = grants_refresh(&code.scope)
-                .then(|| lock(&org.auth).issue_refresh_token(&code.user_id, &code.scope));
-            let refresh = match &refresh {
-                Some(token) => Refresh::New(token),
-                None => Refresh::None,
-            };
-            Ok(issue(org, &instance, &code.user_id, &code.scope, refresh))
-        }
-        "refresh_token" => {
-            check_client(org, client_id, client_secret, false)?;
-            let refresh = field("refresh_token").unwrap_or_default();
-            let (user_id, scope) = lock(&org.auth)
-                .refresh_grant(refresh)
-                .ok_or(EXPIRED_TOKEN)?;
-            Ok(issue(
-                org,
-                &instance,
-                &user_id,
-                &scope,
-                Refresh::From(refresh),
-            ))
-        }
+    let request = TokenRequest {
+        form,
+        client_id,
+        client_secret,
+        instance: instance_url(headers),
+    };
+    match request.field("grant_type").unwrap_or_default() {
+        "client_credentials" => client_credentials_grant(org, &request),
+        "password" => password_grant(org, &request),
+        "authorization_code" => authorization_code_grant(org, &request),
+        "refresh_token" => refresh_token_grant(org, &request),
         _ => Err(UNSUPPORTED_GRANT),
     }
+}
+
+/// Runs as the Connected App's "Run As" user; no refresh token.
+fn client_credentials_grant(
+    org: &DemoOrg,
+    request: &TokenRequest<'_>,
+) -> Result<Value, OAuthError> {
+    request.check_client(org, true)?;
+    let user = &org.current_user_id;
+    Ok(issue(org, &request.instance, user, "api", Refresh::None))
+}
+
+/// The integration user's username and password (with or without its security token). Like
+/// Salesforce's username-password flow, it issues no refresh token.
+fn password_grant(org: &DemoOrg, request: &TokenRequest<'_>) -> Result<Value, OAuthError> {
+    request.check_client(org, true)?;
+    let username_ok = request
+        .field("username")
+        .is_some_and(|u| u.eq_ignore_ascii_case(DEMO_USERNAME));
+    let with_token = format!("{DEMO_PASSWORD}{DEMO_SECURITY_TOKEN}");
+    let password_ok = request
+        .field("password")
+        .is_some_and(|p| p == DEMO_PASSWORD || p == with_token);
+    if !(username_ok && password_ok) {
+        return Err(AUTHENTICATION_FAILURE);
+    }
+    let user = &org.current_user_id;
+    Ok(issue(org, &request.instance, user, "api", Refresh::None))
+}
+
+/// Exchanges a code from `/authorize`; checks the redirect URI and the PKCE verifier. Issues a
+/// refresh token when the granted scope asks for one.
+fn authorization_code_grant(
+    org: &DemoOrg,
+    request: &TokenRequest<'_>,
+) -> Result<Value, OAuthError> {
+    if request.client_id.as_deref() != Some(org.settings.client_id.as_str()) {
+        return Err(INVALID_CLIENT_ID);
+    }
+    let code = lock(&org.auth)
+        .redeem_code(request.field("code").unwrap_or_default())
+        .map_err(|expired| if expired { EXPIRED_CODE } else { INVALID_CODE })?;
+    // A PKCE client may leave the secret out; a confidential one must send it.
+    request.check_client(org, code.challenge.is_none())?;
+    if code.client_id != org.settings.client_id {
+        return Err(INVALID_CODE);
+    }
+    if request.field("redirect_uri") != Some(code.redirect_uri.as_str()) {
+        return Err(REDIRECT_MISMATCH);
+    }
+    if !code.verifier_matches(request.field("code_verifier")) {
+        return Err(INVALID_VERIFIER);
+    }
+    let refresh = grants_refresh(&code.scope)
+        .then(|| lock(&org.auth).issue_refresh_token(&code.user_id, &code.scope));
+    let refresh = match &refresh {
+        Some(token) => Refresh::New(token),
+        None => Refresh::None,
+    };
+    Ok(issue(
+        org,
+        &request.instance,
+        &code.user_id,
+        &code.scope,
+        refresh,
+    ))
+}
+
+/// A new access token from a live refresh token; the refresh token itself is not rotated.
+fn refresh_token_grant(org: &DemoOrg, request: &TokenRequest<'_>) -> Result<Value, OAuthError> {
+    request.check_client(org, false)?;
+    let refresh = request.field("refresh_token").unwrap_or_default();
+    let (user_id, scope) = lock(&org.auth)
+        .refresh_grant(refresh)
+        .ok_or(EXPIRED_TOKEN)?;
+    Ok(issue(
+        org,
+        &request.instance,
+        &user_id,
+        &scope,
+        Refresh::From(refresh),
+    ))
 }
 
 fn grants_refresh(scope: &str) -> bool {
