@@ -22,7 +22,7 @@ use axum::routing::{delete, get, post};
 use serde_json::{Value, json};
 
 use super::error::{ApiError, json_response, no_content};
-use super::faults::{FaultPlan, Parsed};
+use super::faults::{FaultPlan, FaultSpec};
 use crate::demo_org::dml::scalar_text;
 use crate::demo_org::state::{AppState, DemoOrg, lock};
 
@@ -63,9 +63,9 @@ async fn add_faults(State(org): State<AppState>, body: Bytes) -> Result<Response
         Value::Object(map) if map.len() == 1 && map.contains_key("spec") => {
             let spec = map.get("spec").and_then(Value::as_str).unwrap_or_default();
             let plan: FaultPlan = spec.parse().map_err(invalid_fault)?;
-            let mut parsed: Vec<Parsed> = plan.rules.into_iter().map(Parsed::Rule).collect();
+            let mut parsed: Vec<FaultSpec> = plan.rules.into_iter().map(FaultSpec::Rule).collect();
             if let Some(after) = plan.expire_tokens_after {
-                parsed.push(Parsed::ExpireTokens(after));
+                parsed.push(FaultSpec::ExpireTokens(after));
             }
             parsed
         }
@@ -82,10 +82,10 @@ async fn add_faults(State(org): State<AppState>, body: Bytes) -> Result<Response
     };
     for item in parsed {
         match item {
-            Parsed::Rule(rule) => {
+            FaultSpec::Rule(rule) => {
                 lock(&org.faults).add(rule);
             }
-            Parsed::ExpireTokens(after) => {
+            FaultSpec::ExpireTokens(after) => {
                 lock(&org.auth).expire_all(Instant::now() + after, false);
             }
         }
@@ -97,7 +97,7 @@ async fn add_faults(State(org): State<AppState>, body: Bytes) -> Result<Response
 }
 
 /// A rule object: its keys and values are the settings of the compact form.
-fn rule_from_json(value: &Value) -> Result<Parsed, ApiError> {
+fn rule_from_json(value: &Value) -> Result<FaultSpec, ApiError> {
     let Value::Object(map) = value else {
         return Err(invalid_fault("a fault rule must be a JSON object".into()));
     };
@@ -105,7 +105,7 @@ fn rule_from_json(value: &Value) -> Result<Parsed, ApiError> {
         .iter()
         .filter_map(|(k, v)| scalar_text(v).map(|text| (k.clone(), text)))
         .collect();
-    Parsed::from_pairs(&pairs).map_err(invalid_fault)
+    FaultSpec::from_pairs(&pairs).map_err(invalid_fault)
 }
 
 fn invalid_fault(message: String) -> ApiError {

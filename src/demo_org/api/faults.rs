@@ -97,25 +97,25 @@ impl FromStr for FaultPlan {
                         .ok_or_else(|| format!("fault setting '{pair}' is not key=value"))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            match Parsed::from_pairs(&pairs)? {
-                Parsed::Rule(rule) => plan.rules.push(rule),
-                Parsed::ExpireTokens(after) => plan.expire_tokens_after = Some(after),
+            match FaultSpec::from_pairs(&pairs)? {
+                FaultSpec::Rule(rule) => plan.rules.push(rule),
+                FaultSpec::ExpireTokens(after) => plan.expire_tokens_after = Some(after),
             }
         }
         Ok(plan)
     }
 }
 
-/// One rule of the compact form or of the admin endpoint's JSON.
-pub enum Parsed {
+/// One entry of the compact form or of the admin endpoint's JSON: a rule, or a token expiry.
+pub enum FaultSpec {
     Rule(FaultRule),
     ExpireTokens(Duration),
 }
 
-impl Parsed {
+impl FaultSpec {
     /// Builds a rule from `key=value` settings; keys compare case-insensitively and ignore `-`
     /// and `_`, so `retry-after`, `retry_after` and `retryAfter` are one key.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Parsed, String> {
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<FaultSpec, String> {
         let mut settings: BTreeMap<String, String> = BTreeMap::new();
         for (key, value) in pairs {
             let key: String = key
@@ -147,7 +147,7 @@ impl Parsed {
                 number("ms")?.ok_or("a latency fault needs ms=…")?,
             )),
             "expire-tokens" | "expiretokens" => {
-                return Ok(Parsed::ExpireTokens(Duration::from_secs(
+                return Ok(FaultSpec::ExpireTokens(Duration::from_secs(
                     number("after")?.unwrap_or(0),
                 )));
             }
@@ -159,7 +159,7 @@ impl Parsed {
             (None, Some(rate)) => Trigger::Fraction(parse_rate(rate)?),
             (None, None) => Trigger::Every,
         };
-        Ok(Parsed::Rule(FaultRule {
+        Ok(FaultSpec::Rule(FaultRule {
             kind,
             path: get("path").filter(|p| !p.is_empty()).map(str::to_owned),
             method: get("method")
@@ -235,6 +235,11 @@ struct ActiveRule {
     /// Requests this rule fired on.
     hits: u64,
 }
+
+/// Distinct `"METHOD /path"` keys the request counts keep.
+pub const MAX_COUNTED_ROUTES: usize = 10_000;
+/// The key requests past that limit are counted under.
+pub const OTHER_ROUTES: &str = "* (other routes)";
 
 /// Active fault rules and the counts of requests received.
 #[derive(Debug)]
@@ -351,9 +356,18 @@ impl FaultState {
         decision
     }
 
-    /// Counts a request received, by method and path.
+    /// Counts a request received, by method and path. Past [`MAX_COUNTED_ROUTES`] distinct
+    /// routes, new ones are counted together under [`OTHER_ROUTES`] so a long benchmark over
+    /// many record URLs cannot grow the table without bound.
     pub fn count_request(&mut self, method: &str, path: &str) {
-        *self.requests.entry(format!("{method} {path}")).or_insert(0) += 1;
+        let key = format!("{method} {path}");
+        let key = if self.requests.len() >= MAX_COUNTED_ROUTES && !self.requests.contains_key(&key)
+        {
+            OTHER_ROUTES.to_owned()
+        } else {
+            key
+        };
+        *self.requests.entry(key).or_insert(0) += 1;
     }
 
     /// `{"total": N, "counts": {"POST /services/oauth2/token": 2, …}}`.
@@ -511,5 +525,11 @@ mod tests {
         );
         faults.reset_request_counts();
         assert_eq!(faults.request_counts()["total"], 0);
+        for n in 0..MAX_COUNTED_ROUTES + 5 {
+            faults.count_request("GET", &format!("/r/{n}"));
+        }
+        let counts = faults.request_counts();
+        assert_eq!(counts["total"], MAX_COUNTED_ROUTES + 5);
+        assert_eq!(counts["counts"][OTHER_ROUTES], 5);
     }
 }
