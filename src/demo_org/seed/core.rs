@@ -637,6 +637,7 @@ struct CaseSpec {
 pub struct SeededCase {
     pub id: String,
     pub theme: usize,
+    pub subject: &'static str,
     pub created: DateTime<Utc>,
     pub contact_email: String,
 }
@@ -1003,6 +1004,7 @@ fn write_case(
     Some(SeededCase {
         id: case_id,
         theme: spec.theme,
+        subject: spec.subject,
         created: spec.created,
         contact_email: contact.email.clone(),
     })
@@ -1335,7 +1337,7 @@ fn interaction(
             ],
         ),
     };
-    let subject = rng.pick(theme.subjects).copied().unwrap_or(theme.topic);
+    let mut subject = rng.pick(theme.subjects).copied().unwrap_or(theme.topic);
     let mut created = now - Duration::minutes(rng.range(5, HISTORY_DAYS * DAY - HOUR));
     let mut case_link = None;
     let mut email = (rng.chance(70))
@@ -1351,6 +1353,7 @@ fn interaction(
                 .max(now - Duration::days(HISTORY_DAYS));
             case_link = Some(case.id.clone());
             email = Some(case.contact_email.clone());
+            subject = case.subject;
         }
     }
     let articles_shown = match (has_article, outcome) {
@@ -1561,11 +1564,18 @@ mod tests {
         }
         let topics = values("Topic__c");
         assert!(THEMES.iter().all(|t| topics.contains(t.topic)));
-        let linked = org
+        let linked: Vec<&Record> = org
             .records("Copilot_Interaction__c")
             .filter(|r| r.get_str("Case__c").is_some())
-            .count();
-        assert!(linked > 10);
+            .collect();
+        assert!(linked.len() > 10);
+        for interaction in linked {
+            let case = org.get(interaction.get_str("Case__c").unwrap()).unwrap();
+            let subject = case.get_str("Subject").unwrap();
+            assert!(interaction.get_str("Summary__c").unwrap().contains(subject));
+            assert!(time(interaction, "CreatedDate") <= time(case, "CreatedDate"));
+            assert_eq!(interaction.get("User_Email__c"), case.get("ContactEmail"));
+        }
         let oldest = org
             .records("Copilot_Interaction__c")
             .map(|r| time(r, "CreatedDate"))
