@@ -148,9 +148,11 @@ async fn malformed_json_and_latency_faults() {
         admin(&org, Method::GET, "/__demo/faults", None).await.body,
         json!({"rules": []})
     );
-    let started = Instant::now();
-    org.get("/sobjects").await;
-    assert!(started.elapsed() < Duration::from_millis(250));
+    assert_eq!(
+        org.get("/limits").await.status,
+        StatusCode::OK,
+        "no longer malformed"
+    );
 }
 
 #[tokio::test]
@@ -196,12 +198,12 @@ async fn tokens_can_be_expired_now_or_later() {
         &org,
         Method::POST,
         "/__demo/tokens/expire",
-        Some(json!({"afterSeconds": 1})),
+        Some(json!({"afterSeconds": 2})),
     )
     .await;
     assert_eq!(later.body["accessTokens"], 1);
     assert_eq!(org.get("/limits").await.status, StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     assert_eq!(org.get("/limits").await.status, StatusCode::UNAUTHORIZED);
 
     let fresh = TestOrg::start().await;
@@ -215,12 +217,12 @@ async fn tokens_can_be_expired_now_or_later() {
 #[tokio::test]
 async fn token_expiry_set_at_start() {
     let org = TestOrg::start_with(DemoSettings {
-        faults: "kind=expire-tokens,after=1".parse().expect("spec"),
+        faults: "kind=expire-tokens,after=2".parse().expect("spec"),
         ..DemoSettings::default()
     })
     .await;
     assert_eq!(org.get("/limits").await.status, StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     assert_eq!(org.get("/limits").await.status, StatusCode::UNAUTHORIZED);
 }
 
