@@ -33,7 +33,9 @@ const HISTORY_DAYS: i64 = 90;
 const RANDOM_CASES: usize = 190;
 const INTERACTIONS: usize = 300;
 
-pub const SUPPORT_ADDRESS: &str = "support@contoso.com";
+/// The support organisation's own mail domain (a reserved name: nothing can be delivered there).
+const COMPANY_DOMAIN: &str = "contoso.example";
+pub const SUPPORT_ADDRESS: &str = "support@contoso.example";
 
 pub fn seed_core(org: &mut OrgData, ctx: &mut SeedContext) {
     seed_users(org, ctx);
@@ -161,7 +163,7 @@ fn seed_users(org: &mut OrgData, ctx: &mut SeedContext) {
             ("FirstName", json!("Integration")),
             ("LastName", json!("User")),
             ("Alias", json!("integ")),
-            ("Email", json!("integration@contoso.com")),
+            ("Email", json!(DEMO_USERNAME)),
             ("Title", json!("Integration User")),
             ("Department", json!("IT")),
             ("CompanyName", json!("Contoso")),
@@ -184,7 +186,7 @@ fn seed_users(org: &mut OrgData, ctx: &mut SeedContext) {
             .chain(last.chars().filter(char::is_ascii_alphabetic).take(4))
             .flat_map(char::to_lowercase)
             .collect();
-        let email = address(first, last, "contoso.com");
+        let email = address(first, last, COMPANY_DOMAIN);
         let id = put(
             org,
             "User",
@@ -952,7 +954,7 @@ fn write_case(
     let (agent_first, agent_last, _) = AGENTS.get(spec.owner % AGENTS.len()).copied()?;
     let agent = Agent {
         name: format!("{agent_first} {agent_last}"),
-        email: address(agent_first, agent_last, "contoso.com"),
+        email: address(agent_first, agent_last, COMPANY_DOMAIN),
     };
     let timeline = case_timeline(&mut ctx.rng, ctx.now, spec, theme, contact, &agent);
     let last_activity = timeline
