@@ -246,7 +246,7 @@ async fn deflection_metrics(
                 (tally.total, summary)
             })
             .collect();
-        groups.sort_by(|a, b| b.0.cmp(&a.0));
+        groups.sort_by_key(|g| std::cmp::Reverse(g.0));
         out["groupBy"] = json!(field);
         out["groups"] = Value::Array(groups.into_iter().map(|(_, g)| g).collect());
     }
