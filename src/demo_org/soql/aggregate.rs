@@ -33,7 +33,8 @@ struct Grouping<'s> {
 struct Measure<'s> {
     function: AggregateFunction,
     arg: Option<FieldPath<'s>>,
-    /// How MIN and MAX compare values: picklists by their definition order.
+    /// How the argument's values compare: MIN and MAX rank picklists by their definition
+    /// order, COUNT_DISTINCT tells values apart by it.
     order: SortOrder<'s>,
     text: String,
 }
@@ -190,12 +191,13 @@ impl<'s> Builder<'_, 's, '_> {
                 ),
             ));
         }
+        let arg_kind = path.as_ref().map_or(ValueKind::Text, FieldPath::kind);
         let order = match (function, field) {
             (AggregateFunction::Min | AggregateFunction::Max, Some(field)) => SortOrder::of(field),
-            (AggregateFunction::Min | AggregateFunction::Max, None) => {
-                SortOrder::plain(path.as_ref().map_or(ValueKind::Text, FieldPath::kind))
+            (AggregateFunction::Sum | AggregateFunction::Avg, _) => {
+                SortOrder::plain(ValueKind::Number)
             }
-            _ => SortOrder::plain(ValueKind::Number),
+            _ => SortOrder::plain(arg_kind),
         };
         self.measures.push(Measure {
             function,

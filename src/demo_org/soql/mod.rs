@@ -26,6 +26,8 @@ mod shape;
 mod sosl;
 mod value;
 
+#[cfg(test)]
+mod tests;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;

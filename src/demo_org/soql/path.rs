@@ -53,7 +53,7 @@ impl<'a> Reader<'a> {
 enum Target<'s> {
     Field(&'s FieldDef),
     /// `IsDeleted`: the store's deleted flag is the truth.
-    DeletedFlag,
+    DeletedFlag(&'s FieldDef),
     /// `Type` through a polymorphic lookup: the object's API name.
     TypeName,
 }
@@ -82,7 +82,7 @@ impl<'s> Member<'s> {
     pub fn read<'r>(&self, record: &'r Record) -> Cow<'r, Value> {
         match self.target(record) {
             Some(Target::Field(field)) => Cow::Borrowed(record.get(&field.name)),
-            Some(Target::DeletedFlag) => Cow::Owned(Value::Bool(record.deleted)),
+            Some(Target::DeletedFlag(_)) => Cow::Owned(Value::Bool(record.deleted)),
             Some(Target::TypeName) => Cow::Owned(Value::String(record.sobject.clone())),
             None => Cow::Borrowed(&NULL),
         }
@@ -91,8 +91,8 @@ impl<'s> Member<'s> {
     /// The definition that types this member (the first object's, for polymorphic lookups).
     pub fn def(&self) -> Option<&'s FieldDef> {
         self.candidates.iter().find_map(|(_, target)| match target {
-            Target::Field(field) => Some(*field),
-            Target::DeletedFlag | Target::TypeName => None,
+            Target::Field(field) | Target::DeletedFlag(field) => Some(*field),
+            Target::TypeName => None,
         })
     }
 }
@@ -110,7 +110,7 @@ impl Hop<'_> {
     pub fn follow<'r>(&self, reader: &Reader<'r>, record: &'r Record) -> Option<&'r Record> {
         let field = match self.lookup.target(record)? {
             Target::Field(field) => field,
-            Target::DeletedFlag | Target::TypeName => return None,
+            Target::DeletedFlag(_) | Target::TypeName => return None,
         };
         reader.record(record.get(&field.name).as_str()?)
     }
@@ -266,7 +266,7 @@ fn leaf<'s>(objects: &[&'s ObjectDef], name: &str, polymorphic: bool) -> Option<
         }
         let key = *key.get_or_insert(field.name.as_str());
         let target = if key == "IsDeleted" {
-            Target::DeletedFlag
+            Target::DeletedFlag(field)
         } else {
             Target::Field(field)
         };
