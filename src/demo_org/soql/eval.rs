@@ -2,16 +2,16 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde_json::Value;
 
 use super::QueryOutput;
 use super::filter::Row;
 use super::path::Reader;
-use super::plan::{ChildPlan, OrderKey, Plan, RecordsPlan};
+use super::plan::{ChildPlan, OrderKey, Page, Plan, RecordsPlan};
 use super::shape::child_result;
-use super::value::{canonical_id, order_with_nulls};
+use super::value::{SortValue, canonical_id, order_with_nulls};
 use crate::demo_org::store::Record;
 
 pub fn run(plan: &Plan<'_>, reader: &Reader<'_>, sobjects_base: &str) -> QueryOutput {
@@ -38,7 +38,7 @@ pub fn run(plan: &Plan<'_>, reader: &Reader<'_>, sobjects_base: &str) -> QueryOu
 /// The records of a records plan, in wire form.
 pub fn records(plan: &RecordsPlan<'_>, reader: &Reader<'_>, sobjects_base: &str) -> Vec<Value> {
     let rows = plan.selection.rows(reader);
-    let rows = plan.page.apply(sort(rows, &plan.order, reader));
+    let rows = sort_page(rows, &plan.order, &plan.page, reader);
     render(plan, &rows, reader, sobjects_base)
 }
 
@@ -49,54 +49,119 @@ pub fn render<'r>(
     reader: &Reader<'r>,
     sobjects_base: &str,
 ) -> Vec<Value> {
-    let mut children: Vec<HashMap<&'r str, Value>> = plan
+    let mut children: Vec<Vec<Value>> = plan
         .children
         .iter()
         .map(|child| child_results(child, rows, reader, sobjects_base))
         .collect();
-    let mut child_value = |index: usize, record: &'r Record| {
-        children
-            .get_mut(index)
-            .and_then(|results| results.remove(record.id.as_str()))
-            .unwrap_or(Value::Null)
-    };
     rows.iter()
-        .map(|record| {
+        .enumerate()
+        .map(|(row, record)| {
+            let mut child_value = |index: usize| {
+                children
+                    .get_mut(index)
+                    .and_then(|results| results.get_mut(row))
+                    .map(std::mem::take)
+                    .unwrap_or(Value::Null)
+            };
             plan.shape
                 .render(reader, sobjects_base, record, &mut child_value)
         })
         .collect()
 }
 
-/// The QueryResult of a child subquery for each parent that has child rows. The child table is
-/// read once and grouped by parent, whatever the number of parents.
+/// The value of a child subquery for each of `parents`, in the same order: a QueryResult, or
+/// null. The child table is read once and grouped by parent, whatever the number of parents.
 fn child_results<'r>(
     child: &ChildPlan<'_>,
     parents: &[&'r Record],
     reader: &Reader<'r>,
     sobjects_base: &str,
-) -> HashMap<&'r str, Value> {
-    let wanted: HashSet<&'r str> = parents.iter().map(|p| p.id.as_str()).collect();
-    let mut grouped: HashMap<&'r str, Vec<&'r Record>> = HashMap::new();
+) -> Vec<Value> {
+    let position: HashMap<&str, usize> = parents
+        .iter()
+        .enumerate()
+        .map(|(i, parent)| (parent.id.as_str(), i))
+        .collect();
+    let mut groups: Vec<Vec<&'r Record>> = vec![Vec::new(); parents.len()];
     for record in reader.scan(child.plan.selection.object) {
         let Some(link) = record.get(&child.link.name).as_str() else {
             continue;
         };
-        let Some(parent) = wanted.get(canonical_id(link).as_ref()) else {
+        let Some(&i) = position.get(canonical_id(link).as_ref()) else {
             continue;
         };
-        if child.plan.selection.accepts(reader, record) {
-            grouped.entry(parent).or_default().push(record);
+        if child.plan.selection.accepts(reader, record)
+            && let Some(group) = groups.get_mut(i)
+        {
+            group.push(record);
         }
     }
-    grouped
+    groups
         .into_iter()
-        .map(|(parent, rows)| {
-            let rows = child.plan.page.apply(sort(rows, &child.plan.order, reader));
-            let records = render(&child.plan, &rows, reader, sobjects_base);
-            (parent, child_result(records))
+        .map(|rows| {
+            let rows = sort_page(rows, &child.plan.order, &child.plan.page, reader);
+            child_result(render(&child.plan, &rows, reader, sobjects_base))
         })
         .collect()
+}
+
+/// Sorts records by ORDER BY keys (ties keep the store's id order) and applies OFFSET and
+/// LIMIT. With a LIMIT, only the rows that can make the page are fully sorted.
+pub fn sort_page<'r>(
+    rows: Vec<&'r Record>,
+    keys: &[OrderKey<'_>],
+    page: &Page,
+    reader: &Reader<'r>,
+) -> Vec<&'r Record> {
+    if keys.is_empty() || rows.len() < 2 {
+        return page.apply(rows);
+    }
+    // One flat table of values, row i's at i * width, and their sort values, computed once.
+    let width = keys.len();
+    let values: Vec<Cow<'r, Value>> = rows
+        .iter()
+        .flat_map(|record| {
+            keys.iter()
+                .map(|key| key.operand.value(reader, Row::Record(record)))
+        })
+        .collect();
+    let sort_values: Vec<Option<SortValue<'_>>> = values
+        .iter()
+        .enumerate()
+        .map(|(i, value)| keys.get(i % width).and_then(|key| key.order.key(value)))
+        .collect();
+    let compare = |a: &usize, b: &usize| {
+        let row_a = sort_values
+            .get(a * width..(a + 1) * width)
+            .unwrap_or_default();
+        let row_b = sort_values
+            .get(b * width..(b + 1) * width)
+            .unwrap_or_default();
+        keys.iter()
+            .zip(row_a.iter().zip(row_b))
+            .map(|(key, (x, y))| key.compare_sort_values(x.as_ref(), y.as_ref()))
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| a.cmp(b))
+    };
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    let wanted = page
+        .limit
+        .map_or(order.len(), |limit| page.offset.saturating_add(limit));
+    if wanted == 0 {
+        return Vec::new();
+    }
+    if wanted < order.len() {
+        order.select_nth_unstable_by(wanted - 1, compare);
+        order.truncate(wanted);
+    }
+    // The index breaks ties, so the unstable sort is deterministic and keeps id order.
+    order.sort_unstable_by(compare);
+    let sorted = order
+        .into_iter()
+        .filter_map(|i| rows.get(i).copied())
+        .collect();
+    page.apply(sorted)
 }
 
 /// Sorts records by ORDER BY keys; ties keep the store's (id) order.
@@ -105,39 +170,21 @@ pub fn sort<'r>(
     keys: &[OrderKey<'_>],
     reader: &Reader<'r>,
 ) -> Vec<&'r Record> {
-    if keys.is_empty() {
-        return rows;
-    }
-    let mut keyed: Vec<(&'r Record, Vec<Cow<'r, Value>>)> = rows
-        .into_iter()
-        .map(|record| {
-            let values = keys
-                .iter()
-                .map(|key| key.operand.value(reader, Row::Record(record)))
-                .collect();
-            (record, values)
-        })
-        .collect();
-    keyed.sort_by(|(_, a), (_, b)| {
-        keys.iter()
-            .zip(a.iter().zip(b))
-            .map(|(key, (a, b))| key.compare_values(a, b))
-            .find(|o| o.is_ne())
-            .unwrap_or(Ordering::Equal)
-    });
-    keyed.into_iter().map(|(record, _)| record).collect()
+    sort_page(rows, keys, &Page::default(), reader)
 }
 
 impl OrderKey<'_> {
     /// Orders two values of this key: direction, then NULLS FIRST/LAST.
     pub fn compare_values(&self, a: &Value, b: &Value) -> Ordering {
-        order_with_nulls(
-            &self.order,
-            self.order.key(a).as_ref(),
-            self.order.key(b).as_ref(),
-            self.descending,
-            self.nulls_first,
-        )
+        self.compare_sort_values(self.order.key(a).as_ref(), self.order.key(b).as_ref())
+    }
+
+    fn compare_sort_values(
+        &self,
+        a: Option<&SortValue<'_>>,
+        b: Option<&SortValue<'_>>,
+    ) -> Ordering {
+        order_with_nulls(&self.order, a, b, self.descending, self.nulls_first)
     }
 
     pub fn compare_rows<'r>(&self, reader: &Reader<'r>, a: Row<'r>, b: Row<'r>) -> Ordering {

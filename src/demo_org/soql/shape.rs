@@ -76,14 +76,14 @@ impl<'s> Shape<'s> {
         Ok(())
     }
 
-    /// The record in wire form. `children(index, record)` gives the QueryResult (or null) of
-    /// child subquery `index` for this record.
+    /// The record in wire form. `children(index)` gives the QueryResult (or null) of child
+    /// subquery `index` for this record.
     pub fn render<'r>(
         &self,
         reader: &Reader<'r>,
         sobjects_base: &str,
         record: &'r Record,
-        children: &mut dyn FnMut(usize, &'r Record) -> Value,
+        children: &mut dyn FnMut(usize) -> Value,
     ) -> Value {
         let mut map = Map::with_capacity(self.columns.len() + 1);
         map.insert("attributes".to_owned(), attributes(sobjects_base, record));
@@ -97,7 +97,7 @@ impl<'s> Shape<'s> {
                     };
                     (hop.key, value)
                 }
-                Column::Children { key, index } => (*key, children(*index, record)),
+                Column::Children { key, index } => (*key, children(*index)),
             };
             map.insert(key.to_owned(), value);
         }
@@ -107,10 +107,16 @@ impl<'s> Shape<'s> {
 
 /// `{"type": "Case", "url": "<base>/Case/<id>"}`.
 pub fn attributes(sobjects_base: &str, record: &Record) -> Value {
-    json!({
-        "type": record.sobject,
-        "url": format!("{sobjects_base}/{}/{}", record.sobject, record.id),
-    })
+    // Built by hand: this runs for every record of every result, and `format!` is slower.
+    let mut url =
+        String::with_capacity(sobjects_base.len() + record.sobject.len() + record.id.len() + 2);
+    for part in [sobjects_base, "/", &record.sobject, "/", &record.id] {
+        url.push_str(part);
+    }
+    let mut map = Map::with_capacity(2);
+    map.insert("type".to_owned(), Value::String(record.sobject.clone()));
+    map.insert("url".to_owned(), Value::String(url));
+    Value::Object(map)
 }
 
 /// A child subquery's value: a QueryResult, or null when it has no rows (as Salesforce does).
