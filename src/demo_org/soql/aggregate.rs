@@ -5,14 +5,13 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
-use super::SoqlError;
 use super::ast::{AggregateFunction, Expr, Ident, Query, SelectItem};
 use super::dates::DateFunction;
 use super::filter::{Filter, Operand, Row, Selection, Typed};
 use super::path::{FieldPath, Reader};
 use super::plan::{OrderKey, Page, Planner, date_function_kind};
 use super::value::{SortOrder, ValueKind, group_key};
-use super::{QueryOutput, error::INVALID_FIELD};
+use super::{QueryOutput, SoqlError};
 use crate::demo_org::schema::{FieldDef, FieldType, ObjectDef};
 use crate::demo_org::store::Record;
 
@@ -81,7 +80,7 @@ impl<'s> Builder<'_, 's, '_> {
                 let field = path.def();
                 if let Some(field) = field.filter(|f| !f.groupable) {
                     return Err(planner.source.error(
-                        INVALID_FIELD,
+                        planner.malformed,
                         ident.at,
                         format!("field '{}' can not be grouped in a query call", field.name),
                     ));
@@ -169,9 +168,10 @@ impl<'s> Builder<'_, 's, '_> {
         let field = path.as_ref().and_then(FieldPath::def);
         let field_type = field.map(|f| f.field_type);
         let supported = match function {
-            AggregateFunction::Count | AggregateFunction::CountDistinct => {
-                field_type != Some(FieldType::TextArea)
-            }
+            AggregateFunction::Count | AggregateFunction::CountDistinct => !matches!(
+                field_type,
+                Some(FieldType::TextArea | FieldType::Boolean | FieldType::MultiPicklist)
+            ),
             AggregateFunction::Sum | AggregateFunction::Avg => {
                 field_type.is_some_and(FieldType::is_numeric)
             }
@@ -182,7 +182,7 @@ impl<'s> Builder<'_, 's, '_> {
         };
         if let (false, Some(arg), Some(path)) = (supported, arg, &path) {
             return Err(planner.source.error(
-                INVALID_FIELD,
+                planner.malformed,
                 arg.at,
                 format!(
                     "field {} does not support aggregate operator {}",

@@ -6,12 +6,13 @@ use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
+use chrono::{NaiveDate, NaiveTime};
 use serde_json::Value;
 
 use super::SoqlError;
 use super::ast::{CompareOp, Condition, Expr, InList, Literal, LiteralValue};
 use super::dates::DateFunction;
-use super::error::{INVALID_FIELD, INVALID_QUERY_FILTER_OPERATOR};
+use super::error::{INVALID_FIELD, INVALID_QUERY_FILTER_OPERATOR, NUMBER_OUTSIDE_VALID_RANGE};
 use super::path::{FieldPath, Reader};
 use super::plan::Planner;
 use super::value::{Comparable, Pattern, ValueKind, canonical_id, comparable, compare};
@@ -398,16 +399,16 @@ impl<'s> Planner<'s, '_> {
             (ValueKind::Date | ValueKind::DateTime, LiteralValue::Relative(relative)) => {
                 let (start, end) = relative.bounds(self.today).ok_or_else(|| {
                     self.source.error(
-                        super::error::NUMBER_OUTSIDE_VALID_RANGE,
+                        NUMBER_OUTSIDE_VALID_RANGE,
                         literal.at,
                         "date literal out of range",
                     )
                 })?;
-                let edge = |day: chrono::NaiveDate| {
+                let edge = |day: NaiveDate| {
                     let text = if typed.kind == ValueKind::Date {
                         format_date(day)
                     } else {
-                        format_datetime(day.and_time(chrono::NaiveTime::MIN).and_utc())
+                        format_datetime(day.and_time(NaiveTime::MIN).and_utc())
                     };
                     Comparable::Text(Cow::Owned(text))
                 };

@@ -276,14 +276,15 @@ impl Lexer<'_> {
     }
 }
 
-/// The character an escape sequence stands for. `\%` and `\_` stay wildcard-free literals.
+/// The character an escape sequence stands for (either case of letter, as SOQL allows).
+/// `\%` and `\_` stand for the plain characters, which LIKE then takes literally.
 pub fn unescape(c: char) -> Option<char> {
     Some(match c {
-        'n' => '\n',
-        'r' => '\r',
-        't' => '\t',
-        'b' => '\u{8}',
-        'f' => '\u{c}',
+        'n' | 'N' => '\n',
+        'r' | 'R' => '\r',
+        't' | 'T' => '\t',
+        'b' | 'B' => '\u{8}',
+        'f' | 'F' => '\u{c}',
         '\'' | '"' | '\\' | '%' | '_' => c,
         _ => return None,
     })

@@ -2,13 +2,14 @@
 //! describe metadata, with Salesforce's error codes and messages.
 //!
 //! A query goes through three stages:
-//! 1. [`lexer`] and [`parser`] turn the text into the syntax tree of [`ast`];
-//! 2. the planner ([`plan`], with [`filter`] for conditions and [`aggregate`] for grouped
-//!    queries) resolves names against the schema, types the literals and makes Salesforce's
-//!    checks: this is where INVALID_FIELD, INVALID_TYPE and friends come from;
-//! 3. [`eval`] runs the plan over the store and [`shape`] writes records in REST wire form.
+//! 1. `lexer` and `parser` turn the text into the syntax tree of `ast`;
+//! 2. the planner (`plan`, with `filter` for conditions and `aggregate` for grouped queries)
+//!    resolves names against the schema, types the literals and makes Salesforce's checks: this
+//!    is where INVALID_FIELD, INVALID_TYPE and friends come from;
+//! 3. `eval` runs the plan over the store and `shape` writes records in REST wire form.
 //!
-//! SOSL ([`sosl`], [`search_term`]) plans and shapes its RETURNING items the same way.
+//! SOSL (`sosl`, `search_term`) plans and shapes its RETURNING items the same way, and
+//! [`text_score`] is the relevance measure it ranks by.
 
 mod aggregate;
 mod ast;

@@ -317,7 +317,7 @@ fn aggregate_query_errors() {
             .ends_with("Field must be grouped or aggregated: Status")
     );
     let err = demo.error("SELECT Description, COUNT(Id) FROM Case GROUP BY Description");
-    assert_eq!(err.error_code, "INVALID_FIELD");
+    assert_eq!(err.error_code, "MALFORMED_QUERY");
     assert!(
         err.message
             .ends_with("field 'Description' can not be grouped in a query call")
@@ -328,10 +328,15 @@ fn aggregate_query_errors() {
             .ends_with("field 'CreatedDate' can not be grouped in a query call")
     );
     let err = demo.error("SELECT SUM(Subject) FROM Case");
-    assert_eq!(err.error_code, "INVALID_FIELD");
+    assert_eq!(err.error_code, "MALFORMED_QUERY");
     assert!(
         err.message
             .ends_with("field Subject does not support aggregate operator SUM")
+    );
+    let err = demo.error("SELECT COUNT(IsEscalated) FROM Case");
+    assert!(
+        err.message
+            .ends_with("field IsEscalated does not support aggregate operator COUNT")
     );
     let err = demo.error("SELECT Status, COUNT(Id) FROM Case GROUP BY Status ORDER BY Subject");
     assert!(
