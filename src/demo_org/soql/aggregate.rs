@@ -23,8 +23,9 @@ struct Grouping<'s> {
     field: Option<&'s FieldDef>,
     /// The expression with canonical names, to match SELECT, HAVING and ORDER BY against it.
     text: String,
-    /// The key of its column in the result rows: the field name (`Name` for `Account.Name`).
-    key: String,
+    /// The key of its column when selected without an alias: the field name (`Name` for
+    /// `Account.Name`). Date functions have none: they are named `exprN`.
+    key: Option<String>,
 }
 
 /// An aggregate function over a field (or over rows, for `COUNT()`).
@@ -89,7 +90,7 @@ impl<'s> Builder<'_, 's, '_> {
                     order: field.map_or(SortOrder::plain(path.kind()), SortOrder::of),
                     field,
                     text: path.text.clone(),
-                    key: path.leaf_name().to_owned(),
+                    key: Some(path.leaf_name().to_owned()),
                     operand: Operand::Path(path),
                 }
             }
@@ -99,7 +100,7 @@ impl<'s> Builder<'_, 's, '_> {
                     order: SortOrder::plain(date_function_kind(*function)),
                     field: None,
                     text: date_text(*function, &path),
-                    key: String::new(),
+                    key: None,
                     operand: Operand::Date(*function, path),
                 }
             }
@@ -127,7 +128,8 @@ impl<'s> Builder<'_, 's, '_> {
                     format!("{}({})", function.name(), arg.name),
                 )
             }
-            Expr::Aggregate { .. } => return self.fail(expr, complaint),
+            // Callers resolve aggregates as measures; one here is never a group.
+            Expr::Aggregate { function, .. } => (String::new(), function.name().to_owned()),
         };
         self.groups
             .iter()
@@ -139,13 +141,6 @@ impl<'s> Builder<'_, 's, '_> {
                     format!("{complaint}: {written}"),
                 )
             })
-    }
-
-    fn fail<T>(&self, expr: &Expr, complaint: &str) -> Result<T, SoqlError> {
-        Err(self
-            .planner
-            .source
-            .error(self.planner.malformed, expr.at(), complaint))
     }
 
     /// The slot of an aggregate, added on first use.
@@ -303,7 +298,7 @@ impl<'s> Planner<'s, '_> {
                 }
                 Expr::Path(_) => {
                     let slot = builder.grouped(expr, UNGROUPED)?;
-                    let key = builder.groups.get(slot).map(|g| g.key.clone());
+                    let key = builder.groups.get(slot).and_then(|g| g.key.clone());
                     (slot, key)
                 }
                 Expr::Date { .. } => (builder.grouped(expr, UNGROUPED)?, None),
