@@ -233,6 +233,10 @@ mod tests {
         );
         assert_eq!(
             matched_terms(&["loading".to_owned()], "load times"),
+            vec!["loading"]
+        );
+        assert_eq!(
+            matched_terms(&["log".to_owned()], "login fails"),
             Vec::<String>::new()
         );
         assert_eq!(
