@@ -139,6 +139,7 @@ async fn gatekeeper(State(org): State<AppState>, request: Request, next: Next) -
     if area == Area::Data {
         add_usage_header(&org, response.headers_mut());
     }
+    add_date_header(&org, response.headers_mut());
     match decision.failure {
         Some(Failure::DropConnection) => drop_connection(response).await,
         Some(Failure::MalformedJson) => truncate_body(response).await,
@@ -188,6 +189,15 @@ fn add_usage_header(org: &DemoOrg, headers: &mut HeaderMap) {
     );
     if let Ok(value) = HeaderValue::from_str(&usage) {
         headers.insert("sforce-limit-info", value);
+    }
+}
+
+/// `Date` from the org's clock rather than the machine's, so that clients that age records by
+/// the server's time agree with the seeded data when the clock is fixed.
+fn add_date_header(org: &DemoOrg, headers: &mut HeaderMap) {
+    let date = org.now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    if let Ok(value) = HeaderValue::from_str(&date) {
+        headers.insert(header::DATE, value);
     }
 }
 
