@@ -382,7 +382,9 @@ fn input_schemas_stay_portable_across_clients() {
 /// `UPDATE_README=1 cargo test --test catalog readme` rewrites it.
 #[test]
 fn the_readme_tool_table_matches_the_manifests() {
-    let tools = Selection::parse("all,oauth", false).apply(app::load_tools(&[]).expect("built-ins load")).expect("all");
+    let tools = Selection::parse("all,oauth", false)
+        .apply(app::load_tools(&[]).expect("built-ins load"))
+        .expect("all");
     let refs: Vec<_> = tools.iter().collect();
     let table = salesforce_mcp::catalog::markdown_table(&refs);
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
