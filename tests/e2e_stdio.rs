@@ -35,6 +35,13 @@ async fn the_binary_serves_stdio_against_an_org() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");
+    // Read stderr while the server runs: debug logs could otherwise fill the pipe and block it.
+    let mut stderr = stderr.expect("stderr");
+    let drained = tokio::spawn(async move {
+        let mut logs = String::new();
+        let _ = stderr.read_to_string(&mut logs).await;
+        logs
+    });
     let client = ().serve(transport).await.expect("initialize");
 
     let tools = client.list_all_tools().await.expect("tools/list");
