@@ -612,6 +612,7 @@ pub fn dashboard_results(body: &Value, max_rows: usize) -> Value {
 }
 
 fn dashboard_component(component: &Value, data: &Value, max_rows: usize) -> Value {
+    let (report_name, results) = component_results(&data["reportResult"], max_rows);
     let mut out = Map::new();
     out.insert("id".into(), component["id"].clone());
     for key in ["title", "header", "footer"] {
@@ -623,6 +624,9 @@ fn dashboard_component(component: &Value, data: &Value, max_rows: usize) -> Valu
         out.insert("visualization".into(), json!(kind));
     }
     out.insert("reportId".into(), component["reportId"].clone());
+    if let Some(name) = report_name {
+        out.insert("reportName".into(), name);
+    }
     let status = &data["status"];
     out.insert("status".into(), status["dataStatus"].clone());
     for (key, from) in [("refreshDate", "refreshDate"), ("error", "errorMessage")] {
@@ -630,22 +634,30 @@ fn dashboard_component(component: &Value, data: &Value, max_rows: usize) -> Valu
             out.insert(key.into(), status[from].clone());
         }
     }
-    let result = &data["reportResult"];
-    if result.is_object() {
-        let hint = "run_report with this component's reportId returns every row.";
-        let mut shaped = match report_results(result, RowBudget::new(max_rows, hint)) {
-            Value::Object(map) => map,
-            _ => Map::new(),
-        };
-        if let Some(name) = shaped.remove("report").and_then(|r| r.get("name").cloned()) {
-            out.insert("reportName".into(), name);
-        }
-        for noise in ["filters", "booleanFilter", "dateFilter"] {
-            shaped.remove(noise);
-        }
-        out.insert("results".into(), Value::Object(shaped));
+    if let Some(results) = results {
+        out.insert("results".into(), results);
     }
     Value::Object(out)
+}
+
+/// A component's report run shaped like run_report's, without what the component already says
+/// (the report's identity) or what a dashboard reader does not choose (its filters); and the
+/// report's name. Nothing when the component has no data.
+fn component_results(run: &Value, max_rows: usize) -> (Option<Value>, Option<Value>) {
+    if !run.is_object() {
+        return (None, None);
+    }
+    let hint = "run_report with this component's reportId returns every row.";
+    let Value::Object(mut shaped) = report_results(run, RowBudget::new(max_rows, hint)) else {
+        return (None, None);
+    };
+    let name = shaped
+        .shift_remove("report")
+        .and_then(|report| report.get("name").cloned());
+    for noise in ["filters", "booleanFilter", "dateFilter"] {
+        shaped.shift_remove(noise);
+    }
+    (name, Some(Value::Object(shaped)))
 }
 
 #[cfg(test)]

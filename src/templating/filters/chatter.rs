@@ -65,7 +65,7 @@ fn reference(summary: &Value) -> Value {
 fn person(summary: &Value) -> Value {
     match reference(summary) {
         Value::Object(mut map) => {
-            map.remove("type");
+            map.shift_remove("type");
             Value::Object(map)
         }
         other => other,

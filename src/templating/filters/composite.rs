@@ -217,12 +217,8 @@ pub fn batch_requests(requests: &Value, api_version: &str) -> Result<Value, Stri
         let mut completed = Map::new();
         completed.insert("method".into(), request["method"].clone());
         completed.insert("url".into(), json!(url));
-        let input = match &request["richInput"] {
-            Value::Null => &request["body"],
-            rich => rich,
-        };
-        if !input.is_null() {
-            completed.insert("richInput".into(), input.clone());
+        if !request["body"].is_null() {
+            completed.insert("richInput".into(), request["body"].clone());
         }
         out.push(Value::Object(completed));
     }
