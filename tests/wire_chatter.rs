@@ -264,6 +264,12 @@ async fn each_feed_type_reads_its_own_path() {
             true,
         ),
         (
+            "feed_news_me",
+            json!({"feed_type": "news", "subject_id": "me"}),
+            "news/me",
+            false,
+        ),
+        (
             "feed_company",
             json!({"feed_type": "company"}),
             "company",
@@ -515,10 +521,15 @@ async fn feeds_that_need_or_refuse_a_subject_fail_before_sending() {
         )
         .await;
     }
+    refused(
+        "get_chatter_feed",
+        json!({"feed_type": "company", "subject_id": "me"}),
+    )
+    .await;
     for feed in ["records", "news/me", "../company", "groups", ""] {
         refused("get_chatter_feed", json!({"feed_type": feed})).await;
     }
-    for subject in ["me", "../../limits", "500Dm0000000001AAA/feed", "0F9"] {
+    for subject in ["ME", "../../limits", "500Dm0000000001AAA/feed", "0F9"] {
         refused(
             "get_chatter_feed",
             json!({"feed_type": "record", "subject_id": subject}),
