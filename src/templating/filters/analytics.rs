@@ -161,13 +161,22 @@ fn put_labelled(out: &mut Map<String, Value>, key: &str, cell: &Value) {
     }
 }
 
-/// A group's label, or null for Salesforce's "-" (no value).
+/// A group as the report shows it: its label ("October 2026", "Q3-2026", an owner's name), not
+/// the value behind it, which for dates is only the period's first day; the record id when the
+/// value is one; null for Salesforce's "-" (no value).
 fn put_group_label(out: &mut Map<String, Value>, key: &str, node: &Value) {
-    put_labelled(
-        out,
-        key,
-        &json!({"label": node["label"], "value": node["value"]}),
-    );
+    let (shown, id) = display_value(node);
+    let label = node["label"]
+        .as_str()
+        .filter(|l| !l.is_empty() && *l != "-");
+    let shown = match (label, &shown) {
+        (Some(label), Value::String(_)) => json!(label),
+        _ => shown,
+    };
+    out.insert(key.to_owned(), shown);
+    if let Some(id) = id {
+        out.insert(format!("{key} (Id)"), id);
+    }
 }
 
 fn fact<'v>(run: &'v Value, down: &str, across: &str) -> &'v Value {
@@ -404,6 +413,7 @@ pub fn report_results(run: &Value, mut budget: RowBudget) -> Value {
     let mut out = Map::new();
     out.insert("report".into(), report_identity(metadata));
     applied_filters(metadata, &mut out);
+    let has_detail_rows = run["hasDetailRows"].as_bool().unwrap_or(false);
     let down = children(&run["groupingsDown"]);
     let across = children(&run["groupingsAcross"]);
     if !across.is_empty() {
@@ -422,12 +432,11 @@ pub fn report_results(run: &Value, mut budget: RowBudget) -> Value {
     } else if !down.is_empty() {
         let groups = summary_groups(run, down, 0, &layout, &mut budget);
         out.insert("groupings".into(), Value::Array(groups));
-    } else {
+    } else if has_detail_rows {
         let rows = detail_rows(fact(run, "T", "T"), &layout, &mut budget);
         out.insert("rows".into(), Value::Array(rows));
     }
     out.insert("totals".into(), aggregates(fact(run, "T", "T"), &layout));
-    let has_detail_rows = run["hasDetailRows"].as_bool().unwrap_or(false);
     if has_detail_rows {
         out.insert("columns".into(), json!(layout.detail));
         out.insert(
@@ -809,6 +818,37 @@ mod tests {
             shaped.get("columns").is_none(),
             "no detail rows were asked for"
         );
+    }
+
+    #[test]
+    fn groups_show_their_labels_and_keep_linked_ids() {
+        let mut out = Map::new();
+        put_group_label(
+            &mut out,
+            "Month",
+            &json!({"label": "October 2026", "value": "2026-10-01"}),
+        );
+        put_group_label(
+            &mut out,
+            "Owner",
+            &json!({"label": "Grace Kim", "value": "005Dm0000000008IAA"}),
+        );
+        put_group_label(&mut out, "Score", &json!({"label": "1,024", "value": 1024}));
+        put_group_label(&mut out, "Reason", &json!({"label": "-", "value": null}));
+        assert_eq!(
+            Value::Object(out),
+            json!({"Month": "October 2026", "Owner": "Grace Kim", "Owner (Id)": "005Dm0000000008IAA", "Score": 1024, "Reason": null})
+        );
+    }
+
+    #[test]
+    fn a_tabular_run_without_details_has_no_rows_to_show() {
+        let run = json!({"allData": true, "hasDetailRows": false, "factMap": {"T!T": {"aggregates": [{"label": "42", "value": 42}]}},
+            "reportMetadata": {"aggregates": ["RowCount"]},
+            "reportExtendedMetadata": {"aggregateColumnInfo": {"RowCount": {"label": "Record Count"}}}});
+        let shaped = report_results(&run, budget(10));
+        assert!(shaped.get("rows").is_none(), "{shaped}");
+        assert_eq!(shaped["totals"], json!({"Record Count": 42}));
     }
 
     #[test]
