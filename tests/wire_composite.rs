@@ -187,7 +187,7 @@ async fn composite_tree_creates_parents_with_children() {
 }
 
 #[tokio::test]
-async fn composite_tree_failure_names_the_record() {
+async fn composite_tree_failure_reports_the_record_errors() {
     let answer = json!({"hasErrors": true, "results": [
         {"referenceId": "ref2", "errors": [{"statusCode": "INVALID_EMAIL_ADDRESS", "message": "Email: invalid email address: 123", "fields": ["Email"]}]}
     ]});
