@@ -81,14 +81,36 @@ struct ConnectionArgs {
 #[derive(Args, Debug, Clone)]
 struct DemoOptions {
     /// Seed of the demo org's data: the same seed gives the same org.
-    #[arg(long = "demo-seed", visible_alias = "seed", env = "SF_DEMO_SEED", default_value_t = 42)]
+    #[arg(
+        long = "demo-seed",
+        visible_alias = "seed",
+        env = "SF_DEMO_SEED",
+        default_value_t = 42
+    )]
     seed: u64,
     /// Latency the demo org adds to every request, in milliseconds.
-    #[arg(long = "demo-latency-ms", visible_alias = "latency-ms", env = "SF_DEMO_LATENCY_MS", default_value_t = 0)]
+    #[arg(
+        long = "demo-latency-ms",
+        visible_alias = "latency-ms",
+        env = "SF_DEMO_LATENCY_MS",
+        default_value_t = 0
+    )]
     latency_ms: u64,
     /// Demo org access tokens expire this many seconds after issue.
-    #[arg(long = "demo-token-ttl-secs", visible_alias = "token-ttl-secs", env = "SF_DEMO_TOKEN_TTL_SECS")]
+    #[arg(
+        long = "demo-token-ttl-secs",
+        visible_alias = "token-ttl-secs",
+        env = "SF_DEMO_TOKEN_TTL_SECS"
+    )]
     token_ttl_secs: Option<u64>,
+    /// DailyApiRequests.Max of the demo org (a request past it gets REQUEST_LIMIT_EXCEEDED).
+    #[arg(
+        long = "demo-daily-api-limit",
+        visible_alias = "daily-api-limit",
+        env = "SF_DEMO_DAILY_API_LIMIT",
+        default_value_t = 100_000
+    )]
+    daily_api_limit: u64,
     /// Faults to inject, e.g. `path=/query,kind=503,count=2;kind=latency,ms=200` (see the README).
     #[arg(long = "demo-faults", visible_alias = "faults", env = "SF_DEMO_FAULTS")]
     faults: Option<String>,
@@ -97,13 +119,16 @@ struct DemoOptions {
 impl DemoOptions {
     fn settings(&self) -> anyhow::Result<DemoSettings> {
         let faults = match &self.faults {
-            Some(spec) => spec.parse().map_err(|e| anyhow::anyhow!("--demo-faults: {e}"))?,
+            Some(spec) => spec
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--demo-faults: {e}"))?,
             None => Default::default(),
         };
         Ok(DemoSettings {
             seed: self.seed,
             latency: Duration::from_millis(self.latency_ms),
             token_ttl: self.token_ttl_secs.map(Duration::from_secs),
+            daily_api_limit: self.daily_api_limit,
             faults,
             ..DemoSettings::default()
         })
