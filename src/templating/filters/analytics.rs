@@ -89,7 +89,12 @@ impl Layout {
                 })
                 .unwrap_or_default()
         };
-        let grouping_info = &extended["groupingColumnInfo"];
+        // Row and column groups meet in one matrix cell, so their labels are made unique together.
+        let down_names = names(&metadata["groupingsDown"]);
+        let mut groupings = down_names.clone();
+        groupings.extend(names(&metadata["groupingsAcross"]));
+        let mut down = unique_labels(&groupings, &extended["groupingColumnInfo"]);
+        let across = down.split_off(down_names.len());
         Layout {
             detail: unique_labels(
                 &names(&metadata["detailColumns"]),
@@ -99,8 +104,8 @@ impl Layout {
                 &names(&metadata["aggregates"]),
                 &extended["aggregateColumnInfo"],
             ),
-            down: unique_labels(&names(&metadata["groupingsDown"]), grouping_info),
-            across: unique_labels(&names(&metadata["groupingsAcross"]), grouping_info),
+            down,
+            across,
         }
     }
 }
@@ -870,6 +875,13 @@ mod tests {
             unique_labels(&["A.NAME".into(), "B.NAME".into(), "C".into()], &info),
             vec!["Name", "Name (B.NAME)", "C"]
         );
+        let run = json!({
+            "reportMetadata": {"groupingsDown": [{"name": "CREATED_DATE"}], "groupingsAcross": [{"name": "CREATED_DATE"}]},
+            "reportExtendedMetadata": {"groupingColumnInfo": {"CREATED_DATE": {"label": "Date Opened"}}}
+        });
+        let layout = Layout::of(&run);
+        assert_eq!(layout.down, vec!["Date Opened"]);
+        assert_eq!(layout.across, vec!["Date Opened (CREATED_DATE)"]);
     }
 
     #[test]
