@@ -13,6 +13,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use salesforce_mcp::demo_org::{DemoOrg, DemoSettings};
+
+// The same allocator as the binary, so the in-process figure matches what the server does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use serde_json::Value;
 
 fn seeding() {
@@ -118,7 +122,7 @@ fn throughput() {
             .expect("json");
         let record_url = format!("{url}/services/data/v66.0/sobjects/Case/{}", first["records"][0]["Id"].as_str().expect("id"));
         let query_url = format!("{url}/services/data/v66.0/query");
-        let soql = "SELECT Id, CaseNumber, Subject, Status, Priority, CreatedDate, Account.Name, (SELECT Id, CreatedDate FROM CaseComments ORDER BY CreatedDate LIMIT 1) FROM Case ORDER BY CreatedDate DESC LIMIT 200";
+        let soql = QUERY_200_ROWS;
         let rows: Value = http
             .get(&query_url)
             .query(&[("q", soql)])
@@ -142,7 +146,39 @@ fn throughput() {
     let _ = child.wait();
 }
 
+/// CPU time of one 200-row query inside the org (SOQL engine and JSON encoding, no HTTP).
+fn query_cpu_time() {
+    use salesforce_mcp::demo_org::soql::{QueryOptions, execute};
+    let org = DemoOrg::new(DemoSettings::default());
+    let options = QueryOptions {
+        now: org.now(),
+        include_deleted: false,
+        sobjects_base: "/services/data/v66.0/sobjects".to_owned(),
+        tooling: false,
+    };
+    let data = org.read();
+    let run = || {
+        let output = execute(&data, QUERY_200_ROWS, &options).expect("query runs");
+        serde_json::to_vec(&output.records).expect("json").len()
+    };
+    let bytes = run();
+    const RUNS: u32 = 300;
+    let started = Instant::now();
+    for _ in 0..RUNS {
+        std::hint::black_box(run());
+    }
+    let per_query = started.elapsed() / RUNS;
+    println!(
+        "demo org 200-row query inside the process: {:.3} ms per query ({} KB of JSON), one core",
+        per_query.as_secs_f64() * 1e3,
+        bytes / 1024
+    );
+}
+
+const QUERY_200_ROWS: &str = "SELECT Id, CaseNumber, Subject, Status, Priority, CreatedDate, Account.Name, (SELECT Id, CreatedDate FROM CaseComments ORDER BY CreatedDate LIMIT 1) FROM Case ORDER BY CreatedDate DESC LIMIT 200";
+
 fn main() {
     seeding();
+    query_cpu_time();
     throughput();
 }

@@ -234,10 +234,19 @@ struct DemoOrgArgs {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log.as_deref());
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // One stdio client is served best by one thread: no hand-offs between threads on each
+    // message. HTTP (many clients) and the standalone demo org use every core.
+    let single_client = matches!(&cli.command, Command::Serve(args) if args.http.is_none())
+        || matches!(
+            &cli.command,
+            Command::Call(_) | Command::Tools(_) | Command::Validate(_)
+        );
+    let mut builder = if single_client {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
