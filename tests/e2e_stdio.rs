@@ -88,12 +88,7 @@ async fn the_binary_serves_stdio_against_an_org() {
     assert_eq!(resources[0].uri, "salesforce://reference/soql");
 
     client.cancel().await.expect("shutdown");
-    let mut logs = String::new();
-    stderr
-        .expect("stderr")
-        .read_to_string(&mut logs)
-        .await
-        .expect("read stderr");
+    let logs = drained.await.expect("stderr reader");
     assert!(
         logs.contains("access token acquired"),
         "debug logs go to stderr: {logs}"

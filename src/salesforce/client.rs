@@ -523,12 +523,24 @@ fn error_items(body: &Value) -> Vec<ApiErrorItem> {
             .map_or(&[][..], Vec::as_slice),
         _ => &[],
     };
-    results
-        .iter()
-        .filter_map(|result| result.get("errors"))
-        .filter_map(|errors| serde_json::from_value::<Vec<ApiErrorItem>>(errors.clone()).ok())
-        .flatten()
-        .collect()
+    let mut items = Vec::new();
+    for result in results {
+        let Some(errors) = result
+            .get("errors")
+            .and_then(|e| serde_json::from_value::<Vec<ApiErrorItem>>(e.clone()).ok())
+        else {
+            continue;
+        };
+        // A tree result names the record that failed by its referenceId: keep it.
+        let reference = result.get("referenceId").and_then(Value::as_str);
+        items.extend(errors.into_iter().map(|mut item| {
+            if let Some(reference) = reference {
+                item.message = format!("[{reference}] {}", item.message);
+            }
+            item
+        }));
+    }
+    items
 }
 
 fn is_invalid_session(error: &SalesforceError) -> bool {

@@ -191,6 +191,24 @@ fn api_hint(code: &str) -> Option<&'static str> {
             "The request body did not match what Salesforce expects for this resource."
         }
         "METHOD_NOT_ALLOWED" => "That resource does not accept this HTTP method.",
+        "BAD_REQUEST" => {
+            "Salesforce refused the request as given: read the message, correct the arguments and call again."
+        }
+        "INSUFFICIENT_PRIVILEGES" => {
+            "The Run As user may not do this (for a private Chatter group: ask a group manager to add the user)."
+        }
+        "INVALID_CROSS_REFERENCE_KEY" | "FIELD_INTEGRITY_EXCEPTION" => {
+            "An Id in the data points at a record that does not exist or is of the wrong object: check the related record's Id."
+        }
+        "INVALID_API_INPUT" | "INVALID_INPUT" => {
+            "An argument is not in the form Salesforce expects: read the message and correct it."
+        }
+        "DELETE_FAILED" => {
+            "Other records depend on this one (the message names them): remove or re-parent them first."
+        }
+        "UNABLE_TO_LOCK_ROW" => {
+            "Another process is updating the same record: retry in a few seconds."
+        }
         _ => return None,
     })
 }

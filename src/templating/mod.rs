@@ -76,9 +76,13 @@ impl CompiledExpr {
     }
 
     pub fn eval(&self, context: &JinjaValue) -> Result<JinjaValue, String> {
-        self.expression
-            .eval(context.clone())
-            .map_err(|e| format!("`{}`: {}", self.source, describe_error(&e)))
+        self.expression.eval(context.clone()).map_err(|e| {
+            // A filter that refuses a value says why in its own words; show only those.
+            match (e.kind(), e.detail()) {
+                (minijinja::ErrorKind::InvalidOperation, Some(detail)) => detail.to_owned(),
+                _ => format!("`{}`: {}", self.source, describe_error(&e)),
+            }
+        })
     }
 
     /// Evaluates to JSON. `Ok(None)` when the value is undefined.
