@@ -107,7 +107,10 @@ fn cases() -> Vec<WireCase> {
                 201,
                 json!({"id": "00aDm00000Q9xYzIAJ", "success": true, "errors": []}),
             )
-            .insert_header("Location", "/services/data/v66.0/sobjects/CaseComment/00aDm00000Q9xYzIAJ"),
+            .insert_header(
+                "Location",
+                "/services/data/v66.0/sobjects/CaseComment/00aDm00000Q9xYzIAJ",
+            ),
         },
         WireCase {
             name: "add_case_comment_published",
@@ -149,8 +152,10 @@ async fn case_tools_send_the_documented_requests_and_shape_the_answers() {
             Ok(value) => {
                 let tool = engine.tool(case.tool).expect("tool exists");
                 if let Some(validator) = &tool.output_validator {
-                    let problems: Vec<String> =
-                        validator.iter_errors(&value).map(|e| e.to_string()).collect();
+                    let problems: Vec<String> = validator
+                        .iter_errors(&value)
+                        .map(|e| e.to_string())
+                        .collect();
                     assert!(problems.is_empty(), "{}: {problems:?}", case.name);
                 }
                 json!({"ok": value})
@@ -189,7 +194,14 @@ async fn refused(tool: &str, args: Value) -> salesforce_mcp::engine::ToolError {
 
 #[tokio::test]
 async fn case_ids_that_could_change_the_path_are_refused() {
-    for id in ["../../limits", "500Dm00000A1b2c/../x", "500Dm00000A1b2'IAB", "..", "", "500%2F"] {
+    for id in [
+        "../../limits",
+        "500Dm00000A1b2c/../x",
+        "500Dm00000A1b2'IAB",
+        "..",
+        "",
+        "500%2F",
+    ] {
         let error = refused("get_case", json!({"case_id": id})).await;
         assert_eq!(error.problems[0].pointer, "/case_id", "{id}");
         refused("update_case", json!({"case_id": id, "status": "Working"})).await;
@@ -214,7 +226,11 @@ async fn case_arguments_outside_their_schema_are_refused() {
         assert_eq!(error.problems[0].pointer, format!("/{name}"));
     }
     // Comments: empty, too long, published flag of the wrong type.
-    refused("add_case_comment", json!({"case_id": CASE_ID, "comment": ""})).await;
+    refused(
+        "add_case_comment",
+        json!({"case_id": CASE_ID, "comment": ""}),
+    )
+    .await;
     refused(
         "add_case_comment",
         json!({"case_id": CASE_ID, "comment": "x".repeat(4001)}),
@@ -226,7 +242,13 @@ async fn case_arguments_outside_their_schema_are_refused() {
     )
     .await;
     // Field lists: only Case field API names (no relationship paths, no injection).
-    for fields in ["Account.Name", "Id, Subject FROM Case", "Id;Subject", "Id,", ""] {
+    for fields in [
+        "Account.Name",
+        "Id, Subject FROM Case",
+        "Id;Subject",
+        "Id,",
+        "",
+    ] {
         refused("get_case", json!({"case_id": CASE_ID, "fields": fields})).await;
     }
 }

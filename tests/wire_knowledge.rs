@@ -205,11 +205,11 @@ fn cases() -> Vec<WireCase> {
             vec![reply(
                 "POST",
                 "/sobjects/Knowledge__kav",
-                sf_json(
-                    201,
-                    json!({"id": NEW_DRAFT, "success": true, "errors": []}),
-                )
-                .insert_header("Location", format!("{DATA}/sobjects/Knowledge__kav/{NEW_DRAFT}")),
+                sf_json(201, json!({"id": NEW_DRAFT, "success": true, "errors": []}))
+                    .insert_header(
+                        "Location",
+                        format!("{DATA}/sobjects/Knowledge__kav/{NEW_DRAFT}"),
+                    ),
             )],
         ),
         case(
@@ -231,7 +231,11 @@ fn cases() -> Vec<WireCase> {
             json!({"article_id": ARTICLE, "title": "Resolving slow dashboards", "fields": {"Summary": "Filter the source reports."}}),
             vec![
                 soql(DRAFT_OF_ARTICLE, vec![version(DRAFT, "Draft")]),
-                reply("PATCH", &format!("/sobjects/Knowledge__kav/{DRAFT}"), no_content()),
+                reply(
+                    "PATCH",
+                    &format!("/sobjects/Knowledge__kav/{DRAFT}"),
+                    no_content(),
+                ),
             ],
         ),
         case(
@@ -241,7 +245,11 @@ fn cases() -> Vec<WireCase> {
             vec![
                 soql(DRAFT_OF_ARTICLE, vec![]),
                 created_draft(),
-                reply("PATCH", &format!("/sobjects/Knowledge__kav/{NEW_DRAFT}"), no_content()),
+                reply(
+                    "PATCH",
+                    &format!("/sobjects/Knowledge__kav/{NEW_DRAFT}"),
+                    no_content(),
+                ),
             ],
         ),
         case(
@@ -250,7 +258,11 @@ fn cases() -> Vec<WireCase> {
             json!({"article_id": DRAFT, "title": "Resolving slow dashboards"}),
             vec![
                 soql(BY_ID, vec![version(DRAFT, "Draft")]),
-                reply("PATCH", &format!("/sobjects/Knowledge__kav/{DRAFT}"), no_content()),
+                reply(
+                    "PATCH",
+                    &format!("/sobjects/Knowledge__kav/{DRAFT}"),
+                    no_content(),
+                ),
             ],
         ),
         case(
@@ -261,7 +273,11 @@ fn cases() -> Vec<WireCase> {
                 soql(BY_ID, vec![version(ONLINE, "Online")]),
                 soql(DRAFT_OF_ARTICLE, vec![]),
                 created_draft(),
-                reply("PATCH", &format!("/sobjects/Knowledge__kav/{NEW_DRAFT}"), no_content()),
+                reply(
+                    "PATCH",
+                    &format!("/sobjects/Knowledge__kav/{NEW_DRAFT}"),
+                    no_content(),
+                ),
             ],
         ),
         case(
@@ -376,7 +392,10 @@ fn cases() -> Vec<WireCase> {
             vec![reply(
                 "GET",
                 "/search/suggestSearchQueries",
-                sf_json(200, json!({"autoSuggestResults": [], "hasMoreResults": false})),
+                sf_json(
+                    200,
+                    json!({"autoSuggestResults": [], "hasMoreResults": false}),
+                ),
             )],
         ),
         case(
@@ -413,7 +432,10 @@ fn cases() -> Vec<WireCase> {
             vec![reply(
                 "GET",
                 "/search/suggestTitleMatches",
-                sf_json(200, json!({"autoSuggestResults": [], "hasMoreResults": false})),
+                sf_json(
+                    200,
+                    json!({"autoSuggestResults": [], "hasMoreResults": false}),
+                ),
             )],
         ),
     ]
@@ -433,8 +455,10 @@ async fn run(case: WireCase) -> Value {
         Ok(value) => {
             let tool = engine.tool(case.tool).expect("tool exists");
             if let Some(validator) = &tool.output_validator {
-                let problems: Vec<String> =
-                    validator.iter_errors(&value).map(|e| e.to_string()).collect();
+                let problems: Vec<String> = validator
+                    .iter_errors(&value)
+                    .map(|e| e.to_string())
+                    .collect();
                 assert!(
                     problems.is_empty(),
                     "{}: the result breaks the output schema: {problems:?}",
@@ -527,7 +551,13 @@ async fn ids_that_could_change_a_path_or_a_query_are_refused() {
 
 #[tokio::test]
 async fn article_types_must_be_kav_api_names() {
-    for article_type in ["Account", "Knowledge__kav/describe", "../Knowledge__kav", "x'__kav", "ka0'"] {
+    for article_type in [
+        "Account",
+        "Knowledge__kav/describe",
+        "../Knowledge__kav",
+        "x'__kav",
+        "ka0'",
+    ] {
         refused(
             "create_knowledge_article",
             json!({"article_type": article_type, "title": "t", "url_name": "t"}),
@@ -549,7 +579,11 @@ async fn article_types_must_be_kav_api_names() {
 #[tokio::test]
 async fn arguments_outside_their_schema_are_refused_before_sending() {
     // Too-short search text, missing language, unknown enum values, out-of-range page sizes.
-    refused("search_suggestions", json!({"q": "ab", "language": "en_US"})).await;
+    refused(
+        "search_suggestions",
+        json!({"q": "ab", "language": "en_US"}),
+    )
+    .await;
     refused("search_suggestions", json!({"q": "dashboard"})).await;
     refused(
         "search_suggestions",
@@ -569,7 +603,11 @@ async fn arguments_outside_their_schema_are_refused_before_sending() {
     refused("list_knowledge_articles", json!({"page_size": 101})).await;
     refused("list_knowledge_articles", json!({"page_size": 0})).await;
     refused("list_knowledge_articles", json!({"channel": "AllChannels"})).await;
-    refused("list_knowledge_articles", json!({"language": "en-US\r\nX-Evil: 1"})).await;
+    refused(
+        "list_knowledge_articles",
+        json!({"language": "en-US\r\nX-Evil: 1"}),
+    )
+    .await;
     // get_knowledge_article needs exactly one of article_id and url_name.
     refused("get_knowledge_article", json!({})).await;
     refused(

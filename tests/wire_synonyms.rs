@@ -140,8 +140,10 @@ async fn synonym_tools_send_the_documented_requests_and_shape_the_answers() {
             Ok(value) => {
                 let tool = engine.tool(case.tool).expect("tool exists");
                 if let Some(validator) = &tool.output_validator {
-                    let problems: Vec<String> =
-                        validator.iter_errors(&value).map(|e| e.to_string()).collect();
+                    let problems: Vec<String> = validator
+                        .iter_errors(&value)
+                        .map(|e| e.to_string())
+                        .collect();
                     assert!(problems.is_empty(), "{}: {problems:?}", case.name);
                 }
                 json!({"ok": value})
@@ -199,24 +201,34 @@ async fn a_group_needs_at_least_two_real_terms() {
         )
         .await;
     }
-    refused("create_synonym_group", json!({"group_name": "", "synonyms": "a, b"})).await;
+    refused(
+        "create_synonym_group",
+        json!({"group_name": "", "synonyms": "a, b"}),
+    )
+    .await;
     refused("create_synonym_group", json!({"synonyms": "a, b"})).await;
 }
 
 #[tokio::test]
 async fn group_ids_are_record_ids_and_updates_change_something() {
-    for id in ["../../sobjects/Account", "0SgDm0000000012AAA/x", "0Sg'", "..", ""] {
+    for id in [
+        "../../sobjects/Account",
+        "0SgDm0000000012AAA/x",
+        "0Sg'",
+        "..",
+        "",
+    ] {
         for tool in ["get_synonym_group", "delete_synonym_group"] {
             let error = refused(tool, json!({"id": id})).await;
             assert_eq!(error.problems[0].pointer, "/id", "{tool} {id}");
         }
-        refused(
-            "update_synonym_group",
-            json!({"id": id, "group_name": "x"}),
-        )
-        .await;
+        refused("update_synonym_group", json!({"id": id, "group_name": "x"})).await;
     }
     // An update with only the id would send an empty PATCH.
     refused("update_synonym_group", json!({"id": GROUP_ID})).await;
-    refused("list_synonym_groups", json!({"soql": "SELECT Id FROM Account"})).await;
+    refused(
+        "list_synonym_groups",
+        json!({"soql": "SELECT Id FROM Account"}),
+    )
+    .await;
 }

@@ -60,7 +60,10 @@ fn is_record_id(value: &str) -> bool {
 }
 
 fn is_api_name(value: &str) -> bool {
-    value.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+    value
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
         && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -124,7 +127,8 @@ async fn versions_where(
     object: &str,
     condition: &str,
 ) -> Result<Vec<Version>, ToolError> {
-    let soql = format!("SELECT Id, PublishStatus, KnowledgeArticleId FROM {object} WHERE {condition}");
+    let soql =
+        format!("SELECT Id, PublishStatus, KnowledgeArticleId FROM {object} WHERE {condition}");
     let body = ctx.query(&soql).await?;
     Ok(body
         .get("records")
@@ -174,11 +178,7 @@ struct Located {
     draft: Option<String>,
 }
 
-async fn locate_draft(
-    ctx: &WorkflowContext,
-    object: &str,
-    id: &str,
-) -> Result<Located, ToolError> {
+async fn locate_draft(ctx: &WorkflowContext, object: &str, id: &str) -> Result<Located, ToolError> {
     let article_id = if is_article_id(id) {
         id.to_owned()
     } else {
@@ -383,7 +383,10 @@ fn language_forms(language: &str) -> (String, String) {
 
 /// suggestTitleMatches filters by the 3-character key prefix of an article type. An API name
 /// (Knowledge__kav) is turned into its prefix with the (cached) describe.
-async fn article_type_prefix(ctx: &WorkflowContext, article_type: &str) -> Result<String, ToolError> {
+async fn article_type_prefix(
+    ctx: &WorkflowContext,
+    article_type: &str,
+) -> Result<String, ToolError> {
     if article_type.len() == 3 && article_type.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Ok(article_type.to_owned());
     }
@@ -445,14 +448,29 @@ mod tests {
 
     #[test]
     fn ids_and_article_types_are_checked_before_they_reach_soql() {
-        assert!(record_id(&args(json!({"article_id": "kA0Dm0000000001AAA"})), "article_id").is_ok());
+        assert!(
+            record_id(
+                &args(json!({"article_id": "kA0Dm0000000001AAA"})),
+                "article_id"
+            )
+            .is_ok()
+        );
         for bad in ["kA0Dm000000'1AAA", "kA0Dm0000000001AA", "../kA0Dm000000001"] {
-            assert!(record_id(&args(json!({"article_id": bad})), "article_id").is_err(), "{bad}");
+            assert!(
+                record_id(&args(json!({"article_id": bad})), "article_id").is_err(),
+                "{bad}"
+            );
         }
         assert_eq!(article_type(&args(json!({}))).ok(), Some("Knowledge__kav"));
-        assert_eq!(article_type(&args(json!({"article_type": "FAQ__kav"}))).ok(), Some("FAQ__kav"));
+        assert_eq!(
+            article_type(&args(json!({"article_type": "FAQ__kav"}))).ok(),
+            Some("FAQ__kav")
+        );
         for bad in ["Account", "FAQ__kav WHERE", "x'__kav"] {
-            assert!(article_type(&args(json!({"article_type": bad}))).is_err(), "{bad}");
+            assert!(
+                article_type(&args(json!({"article_type": bad}))).is_err(),
+                "{bad}"
+            );
         }
     }
 

@@ -139,7 +139,8 @@ mod tests {
 
     #[test]
     fn keyed_suggestions_become_a_list_in_key_order() {
-        let results = json!([{"1": "apple banana", "0": "apple", "10": "apples", "2": "apple pie"}, "plain"]);
+        let results =
+            json!([{"1": "apple banana", "0": "apple", "10": "apples", "2": "apple pie"}, "plain"]);
         assert_eq!(
             suggested_queries(&results),
             json!(["apple", "apple banana", "apple pie", "apples", "plain"])
