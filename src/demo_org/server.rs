@@ -1,4 +1,8 @@
 //! Starting and stopping a demo org on a loopback port.
+//!
+//! The faults of `DemoSettings::faults` (see `api::faults` for the compact form) are in force from
+//! the first request; at run time the `/__demo` admin API (see `api::admin`) changes them, expires
+//! tokens and reports request counts. Sign-in credentials are described in `api::auth`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -46,6 +50,7 @@ pub async fn start(listen: SocketAddr, settings: DemoSettings) -> std::io::Resul
     let listener = TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;
     let state: AppState = Arc::new(DemoOrg::new(settings));
+    api::admin::install_plan(&state, &state.settings.faults);
     let app = api::router(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

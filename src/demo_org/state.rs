@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::api::analytics::AnalyticsState;
 use super::api::auth::AuthState;
-use super::api::faults::FaultState;
+use super::api::faults::{FaultPlan, FaultState};
 use super::api::query::QueryCursors;
 use super::dml::DmlContext;
 use super::objects::demo_schema;
@@ -31,6 +31,9 @@ pub struct DemoSettings {
     pub daily_api_limit: u64,
     /// A fixed "now" for reproducible data (snapshot tests); `None` follows the system clock.
     pub fixed_now: Option<DateTime<Utc>>,
+    /// Faults active from the start; parse the compact form with `str::parse` (see
+    /// `api::faults`), e.g. `"path=/query,kind=503,count=2"`.
+    pub faults: FaultPlan,
 }
 
 impl Default for DemoSettings {
@@ -43,6 +46,7 @@ impl Default for DemoSettings {
             latency: Duration::ZERO,
             daily_api_limit: 100_000,
             fixed_now: None,
+            faults: FaultPlan::default(),
         }
     }
 }

@@ -35,6 +35,11 @@ impl WorkflowContext {
         WorkflowContext { client, cache }
     }
 
+    /// The org's current time (from its latest response), for ageing records.
+    pub fn org_now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.client.org_now()
+    }
+
     pub fn api_version(&self) -> &str {
         &self.client.settings().api_version
     }

@@ -42,6 +42,8 @@ pub struct SalesforceClient {
     /// Mirror of `FetchGate::completed`, readable without waiting for the gate.
     fetches_completed: AtomicU64,
     usage: Mutex<Option<ApiUsage>>,
+    /// The `Date` of the latest response: the org's notion of now.
+    last_server_date: Mutex<Option<chrono::DateTime<chrono::Utc>>>,
     token_requests: AtomicU64,
 }
 
@@ -96,6 +98,7 @@ impl SalesforceClient {
             gate: tokio::sync::Mutex::new(FetchGate::default()),
             fetches_completed: AtomicU64::new(0),
             usage: Mutex::new(None),
+            last_server_date: Mutex::new(None),
             token_requests: AtomicU64::new(0),
         })
     }
@@ -112,6 +115,15 @@ impl SalesforceClient {
     /// The latest API usage Salesforce reported, if any call has been made.
     pub fn api_usage(&self) -> Option<ApiUsage> {
         *self.usage.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The org's current time as its latest response told it, or this machine's clock before
+    /// any response (they differ when the org's clock is fixed or skewed).
+    pub fn org_now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.last_server_date
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(chrono::Utc::now)
     }
 
     /// How many token requests this client has sent (diagnostics and tests).
@@ -150,7 +162,15 @@ impl SalesforceClient {
                     self.record_usage(response.headers());
                     let retry_after = retry_after(response.headers());
                     match read_response(response).await {
-                        Ok(ok) => return Ok(ok),
+                        Ok(ok) => {
+                            if let Some(date) = ok.date {
+                                *self
+                                    .last_server_date
+                                    .lock()
+                                    .unwrap_or_else(|p| p.into_inner()) = Some(date);
+                            }
+                            return Ok(ok);
+                        }
                         Err(error) => (error, retry_after),
                     }
                 }
@@ -406,6 +426,12 @@ async fn read_response(response: reqwest::Response) -> Result<ApiResponse, Sales
         .get(LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let date = response
+        .headers()
+        .get(reqwest::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
+        .map(|d| d.with_timezone(&chrono::Utc));
     let bytes = response.bytes().await.map_err(|e| transport_error(&e))?;
     let body: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
         Value::Null
@@ -427,6 +453,7 @@ async fn read_response(response: reqwest::Response) -> Result<ApiResponse, Sales
         return Ok(ApiResponse {
             status: status.as_u16(),
             location,
+            date,
             body,
         });
     }
@@ -442,8 +469,8 @@ async fn read_response(response: reqwest::Response) -> Result<ApiResponse, Sales
             .unwrap_or_default();
         return Err(SalesforceError::MultipleChoices { urls });
     }
-    match serde_json::from_value::<Vec<ApiErrorItem>>(body.clone()) {
-        Ok(errors) if !errors.is_empty() => Err(SalesforceError::Api {
+    match error_items(&body) {
+        errors if !errors.is_empty() => Err(SalesforceError::Api {
             status: status.as_u16(),
             errors,
         }),
@@ -460,6 +487,29 @@ async fn read_response(response: reqwest::Response) -> Result<ApiResponse, Sales
             }],
         }),
     }
+}
+
+/// The error entries of an error body: the plain error array, or the `errors` of each result of
+/// an invocable action (`[{"isSuccess": false, "errors": [...]}]`) or of an sObject tree
+/// (`{"hasErrors": true, "results": [{"errors": [...]}]}`).
+fn error_items(body: &Value) -> Vec<ApiErrorItem> {
+    if let Ok(items) = serde_json::from_value::<Vec<ApiErrorItem>>(body.clone()) {
+        return items;
+    }
+    let results = match body {
+        Value::Array(items) => items.as_slice(),
+        Value::Object(map) => map
+            .get("results")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice),
+        _ => &[],
+    };
+    results
+        .iter()
+        .filter_map(|result| result.get("errors"))
+        .filter_map(|errors| serde_json::from_value::<Vec<ApiErrorItem>>(errors.clone()).ok())
+        .flatten()
+        .collect()
 }
 
 fn is_invalid_session(error: &SalesforceError) -> bool {

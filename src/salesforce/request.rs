@@ -69,6 +69,8 @@ pub struct ApiResponse {
     pub status: u16,
     /// The `Location` header of a create, if any.
     pub location: Option<String>,
+    /// The org's clock, from the `Date` header: "now" for workflows that age records.
+    pub date: Option<chrono::DateTime<chrono::Utc>>,
     /// The parsed JSON body; `Value::Null` for an empty body (204).
     pub body: Value,
 }

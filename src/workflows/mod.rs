@@ -5,6 +5,7 @@ pub mod cases;
 pub mod knowledge;
 pub mod object_schema;
 pub mod reporting;
+pub mod support;
 
 use crate::engine::Workflow;
 

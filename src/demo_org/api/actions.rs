@@ -151,6 +151,14 @@ async fn describe_email_simple(_version: ApiVersion) -> Response {
             1,
             "Optional. Whether the sent email is logged on the related record.",
         ),
+        input(
+            "sendRichBody",
+            "Rich-Text-Formatted Email Body",
+            "BOOLEAN",
+            false,
+            1,
+            "Optional. Whether emailBody is HTML.",
+        ),
     ];
     json_response(
         StatusCode::OK,
@@ -203,6 +211,7 @@ struct Email {
     sender_address: Option<String>,
     related_record_id: Option<String>,
     log_email_on_send: bool,
+    rich_body: bool,
 }
 
 /// `POST /actions/standard/emailSimple` with `{"inputs": [...]}`: one result per input, in
@@ -274,7 +283,7 @@ fn parse_email(input: &Value, state: &DemoOrg) -> Result<Email, InputError> {
             "inputs",
         )
     })?;
-    const KNOWN: [&str; 8] = [
+    const KNOWN: [&str; 9] = [
         "emailAddresses",
         "emailAddressesArray",
         "emailSubject",
@@ -283,6 +292,7 @@ fn parse_email(input: &Value, state: &DemoOrg) -> Result<Email, InputError> {
         "senderAddress",
         "relatedRecordId",
         "logEmailOnSend",
+        "sendRichBody",
     ];
     if let Some(unknown) = fields.keys().find(|k| !KNOWN.contains(&k.as_str())) {
         return Err(InputError {
@@ -395,19 +405,8 @@ fn parse_email(input: &Value, state: &DemoOrg) -> Result<Email, InputError> {
         }
     };
 
-    let log_email_on_send = match fields.get("logEmailOnSend") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => true,
-        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => false,
-        Some(_) => {
-            return Err(InputError::new(
-                "INVALID_API_INPUT",
-                "logEmailOnSend must be true or false.",
-                "logEmailOnSend",
-            ));
-        }
-    };
+    let log_email_on_send = boolean_input(fields, "logEmailOnSend")?;
+    let rich_body = boolean_input(fields, "sendRichBody")?;
 
     Ok(Email {
         to,
@@ -419,7 +418,23 @@ fn parse_email(input: &Value, state: &DemoOrg) -> Result<Email, InputError> {
             .map(str::to_owned),
         related_record_id,
         log_email_on_send,
+        rich_body,
     })
+}
+
+/// An optional boolean input; Flow and Apex callers also send "true"/"false" strings.
+fn boolean_input(fields: &Map<String, Value>, name: &'static str) -> Result<bool, InputError> {
+    match fields.get(name) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(true),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(false),
+        Some(_) => Err(InputError::new(
+            "INVALID_API_INPUT",
+            format!("{name} must be true or false."),
+            name,
+        )),
+    }
 }
 
 /// A text input; numbers and other JSON values are refused.
@@ -499,6 +514,7 @@ fn sent_email(email: &Email, state: &DemoOrg) -> Value {
         "senderName": sender_name,
         "relatedRecordId": email.related_record_id,
         "logEmailOnSend": email.log_email_on_send,
+        "richBody": email.rich_body,
         "sentAt": format_datetime(state.now()),
     })
 }

@@ -13,15 +13,17 @@ pub mod knowledge;
 pub mod middleware;
 pub mod oauth;
 pub mod query;
+pub mod records;
 pub mod sobjects;
 pub mod tooling;
 pub mod version;
 
-use axum::Router;
+use axum::{Extension, Router};
 
 use super::state::AppState;
 
 /// Every route of the org, with the cross-cutting layers (auth, usage header, latency, faults).
+/// Composite subrequests go through the same routes without the network layers.
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(oauth::routes())
@@ -35,5 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(knowledge::routes())
         .merge(actions::routes())
         .merge(admin::routes());
-    middleware::apply(routes, state.clone()).with_state(state)
+    let routes = middleware::salesforce_shape(routes, state.clone());
+    let dispatcher = composite::Dispatcher::new(routes.clone());
+    middleware::apply(routes, state).layer(Extension(dispatcher))
 }

@@ -1,11 +1,44 @@
 //! The SOQL and SOSL subset the demo org understands: a parser and an evaluator driven by the
 //! describe metadata, with Salesforce's error codes and messages.
-// CONTRACT PLACEHOLDER: the signatures below are the contract; the bodies are not written yet.
+//!
+//! A query goes through three stages:
+//! 1. `lexer` and `parser` turn the text into the syntax tree of `ast`;
+//! 2. the planner (`plan`, with `filter` for conditions and `aggregate` for grouped queries)
+//!    resolves names against the schema, types the literals and makes Salesforce's checks: this
+//!    is where INVALID_FIELD, INVALID_TYPE and friends come from;
+//! 3. `eval` runs the plan over the store and `shape` writes records in REST wire form.
+//!
+//! SOSL (`sosl`, `search_term`) plans and shapes its RETURNING items the same way, and
+//! [`text_score`] is the relevance measure it ranks by.
+
+mod aggregate;
+mod ast;
+mod dates;
+mod error;
+mod eval;
+mod filter;
+mod lexer;
+mod parser;
+mod path;
+mod plan;
+mod relevance;
+mod search_term;
+mod shape;
+mod sosl;
+mod value;
+
+#[cfg(test)]
+mod tests;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::store::OrgData;
+use error::{MALFORMED_QUERY, Source};
+use path::Reader;
+use plan::Planner;
+
+pub use relevance::text_score;
 
 /// How a query runs.
 #[derive(Clone, Debug)]
@@ -40,24 +73,28 @@ pub struct SoqlError {
 
 /// Runs a SOQL query against the org.
 pub fn execute(
-    _org: &OrgData,
-    _soql: &str,
-    _options: &QueryOptions,
+    org: &OrgData,
+    soql: &str,
+    options: &QueryOptions,
 ) -> Result<QueryOutput, SoqlError> {
-    Err(SoqlError {
-        error_code: "MALFORMED_QUERY",
-        message: "SOQL is not available yet".into(),
-    })
+    let source = Source {
+        text: soql,
+        tokens: lexer::tokenize(soql, 0)?,
+    };
+    let query = parser::parse_query(&source, MALFORMED_QUERY)?;
+    let planner = Planner {
+        schema: &org.schema,
+        source: &source,
+        today: options.now.date_naive(),
+        tooling: options.tooling,
+        malformed: MALFORMED_QUERY,
+    };
+    let plan = planner.plan(&query)?;
+    let reader = Reader::new(org, options);
+    Ok(eval::run(&plan, &reader, &options.sobjects_base))
 }
 
 /// Runs a SOSL search and returns the `searchRecords` list.
-pub fn search(
-    _org: &OrgData,
-    _sosl: &str,
-    _options: &QueryOptions,
-) -> Result<Vec<Value>, SoqlError> {
-    Err(SoqlError {
-        error_code: "MALFORMED_SEARCH",
-        message: "SOSL is not available yet".into(),
-    })
+pub fn search(org: &OrgData, sosl: &str, options: &QueryOptions) -> Result<Vec<Value>, SoqlError> {
+    sosl::search(org, sosl, options)
 }

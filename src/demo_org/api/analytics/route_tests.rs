@@ -17,12 +17,24 @@ fn now() -> DateTime<Utc> {
     parse_datetime("2026-05-13T12:00:00Z").expect("now")
 }
 
+/// A demo org without its seeded cases and interactions, so that every report total in these
+/// tests is counted from the records the test adds itself.
 async fn start() -> TestOrg {
-    TestOrg::start_with(DemoSettings {
+    let org = TestOrg::start_with(DemoSettings {
         fixed_now: Some(now()),
         ..DemoSettings::default()
     })
-    .await
+    .await;
+    {
+        let mut data = org.handle.state.write();
+        for object in ["Case", "Copilot_Interaction__c"] {
+            let ids: Vec<String> = data.all_records(object).map(|r| r.id.clone()).collect();
+            for id in ids {
+                data.purge(&id);
+            }
+        }
+    }
+    org
 }
 
 /// Adds 12 cases: priorities cycle over the four values, every third one is closed.
