@@ -348,7 +348,7 @@ async fn no_draft_error(
             "NOT_FOUND",
             format!("No Draft or Online {object} version belongs to the article {article_id}."),
         )
-        .with_hint("Check the Id (list_knowledge_articles, suggest_article_titles with publish_status Draft) and `article_type`."),
+        .with_hint("Check the Id (list_knowledge_articles, suggest_article_titles with publish_status Draft) and `article_type`. An article with only Archived versions has nothing this tool deletes; nothing was deleted."),
     })
 }
 
