@@ -337,7 +337,7 @@ async fn readers_list_search_and_page_through_published_articles() {
     let everything = call_ok(engine, "list_knowledge_articles", json!({"page_size": 100})).await;
     assert!(everything["nextPageUrl"].is_null());
 
-    // A partner sees only the partner articles; the public knowledge base hides internal ones.
+    // The partner portal shows only the articles made visible to partners.
     let partner = call_ok(
         engine,
         "list_knowledge_articles",
