@@ -73,20 +73,74 @@ struct ConnectionArgs {
     /// Use the embedded demo org instead of a real one (no credentials needed).
     #[arg(long)]
     demo: bool,
-    /// Seed of the demo org's data.
-    #[arg(long, env = "SF_DEMO_SEED", default_value_t = 42)]
-    demo_seed: u64,
+    #[command(flatten)]
+    demo_options: DemoOptions,
+}
+
+/// How the embedded demo org behaves (with `--demo`, and for `demo-org`).
+#[derive(Args, Debug, Clone)]
+struct DemoOptions {
+    /// Seed of the demo org's data: the same seed gives the same org.
+    #[arg(
+        long = "demo-seed",
+        visible_alias = "seed",
+        env = "SF_DEMO_SEED",
+        default_value_t = 42
+    )]
+    seed: u64,
+    /// Latency the demo org adds to every request, in milliseconds.
+    #[arg(
+        long = "demo-latency-ms",
+        visible_alias = "latency-ms",
+        env = "SF_DEMO_LATENCY_MS",
+        default_value_t = 0
+    )]
+    latency_ms: u64,
+    /// Demo org access tokens expire this many seconds after issue.
+    #[arg(
+        long = "demo-token-ttl-secs",
+        visible_alias = "token-ttl-secs",
+        env = "SF_DEMO_TOKEN_TTL_SECS"
+    )]
+    token_ttl_secs: Option<u64>,
+    /// DailyApiRequests.Max of the demo org (a request past it gets REQUEST_LIMIT_EXCEEDED).
+    #[arg(
+        long = "demo-daily-api-limit",
+        visible_alias = "daily-api-limit",
+        env = "SF_DEMO_DAILY_API_LIMIT",
+        default_value_t = 100_000
+    )]
+    daily_api_limit: u64,
+    /// Faults to inject, e.g. `path=/query,kind=503,count=2;kind=latency,ms=200` (see the README).
+    #[arg(long = "demo-faults", visible_alias = "faults", env = "SF_DEMO_FAULTS")]
+    faults: Option<String>,
+}
+
+impl DemoOptions {
+    fn settings(&self) -> anyhow::Result<DemoSettings> {
+        let faults = match &self.faults {
+            Some(spec) => spec
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--demo-faults: {e}"))?,
+            None => Default::default(),
+        };
+        Ok(DemoSettings {
+            seed: self.seed,
+            latency: Duration::from_millis(self.latency_ms),
+            token_ttl: self.token_ttl_secs.map(Duration::from_secs),
+            daily_api_limit: self.daily_api_limit,
+            faults,
+            ..DemoSettings::default()
+        })
+    }
 }
 
 impl ConnectionArgs {
-    fn target(&self) -> Target {
+    fn target(&self) -> anyhow::Result<Target> {
         if self.demo {
-            return Target::Demo(DemoSettings {
-                seed: self.demo_seed,
-                ..DemoSettings::default()
-            });
+            return Ok(Target::Demo(self.demo_options.settings()?));
         }
-        Target::Org(ConnectionInput {
+        Ok(Target::Org(ConnectionInput {
             instance_url: self.instance_url.clone(),
             client_id: self.client_id.clone(),
             client_secret: self.client_secret.clone().map(Secret::new),
@@ -95,7 +149,7 @@ impl ConnectionArgs {
             connect_timeout: Some(Duration::from_secs(self.connect_timeout)),
             request_timeout: Some(Duration::from_secs(self.timeout)),
             max_retries: Some(self.max_retries),
-        })
+        }))
     }
 }
 
@@ -172,22 +226,27 @@ struct DemoOrgArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:0")]
     listen: SocketAddr,
-    /// Seed of the generated data.
-    #[arg(long, env = "SF_DEMO_SEED", default_value_t = 42)]
-    seed: u64,
-    /// Latency added to every request, in milliseconds.
-    #[arg(long, default_value_t = 0)]
-    latency_ms: u64,
+    #[command(flatten)]
+    options: DemoOptions,
 }
 
 /// Parses the command line and runs it.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log.as_deref());
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // One stdio client is served best by one thread: no hand-offs between threads on each
+    // message. HTTP (many clients) and the standalone demo org use every core.
+    let single_client = matches!(&cli.command, Command::Serve(args) if args.http.is_none())
+        || matches!(
+            &cli.command,
+            Command::Call(_) | Command::Tools(_) | Command::Validate(_)
+        );
+    let mut builder = if single_client {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -227,7 +286,7 @@ async fn dispatch(command: Command) -> anyhow::Result<ExitCode> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let running = app::start(
-        args.connection.target(),
+        args.connection.target()?,
         &args.catalog.tools_dirs,
         &args.catalog.selection(),
     )
@@ -309,7 +368,7 @@ async fn call(args: CallArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--args must be a JSON object");
     };
     let selection = Selection::parse("all,oauth", false);
-    let running = app::start(args.connection.target(), &args.tools_dirs, &selection).await?;
+    let running = app::start(args.connection.target()?, &args.tools_dirs, &selection).await?;
     let outcome = running.engine.call(&args.tool, Some(arguments)).await;
     drop(running);
     match outcome {
@@ -331,16 +390,12 @@ async fn call(args: CallArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn demo(args: DemoOrgArgs) -> anyhow::Result<ExitCode> {
-    let settings = DemoSettings {
-        seed: args.seed,
-        latency: Duration::from_millis(args.latency_ms),
-        ..DemoSettings::default()
-    };
-    let handle = demo_org::start(args.listen, settings).await?;
+    let handle = demo_org::start(args.listen, args.options.settings()?).await?;
     println!("instance_url={}", handle.instance_url);
     println!("client_id={}", handle.client_id);
     println!("client_secret={}", handle.client_secret);
     println!("token_url={}/services/oauth2/token", handle.instance_url);
+    println!("admin_url={}/__demo", handle.instance_url);
     eprintln!("demo org running; Ctrl-C stops it");
     tokio::signal::ctrl_c().await?;
     handle.stop().await;

@@ -157,7 +157,10 @@ fn built_in_manifests_follow_the_catalogue_rules() {
             // every object or field name is an API name.
             let foreign_ids = ["conversation_id", "external_id"];
             if (name == "id" || name.ends_with("_id")) && !foreign_ids.contains(&name.as_str()) {
-                let pattern = schema.get("pattern").and_then(Value::as_str).unwrap_or_default();
+                let pattern = schema
+                    .get("pattern")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 assert!(
                     pattern.contains(id_pattern.trim_start_matches('^').trim_end_matches('$')),
                     "{}.{name}: an id argument needs the record-id pattern, has '{pattern}'",
@@ -372,5 +375,31 @@ fn input_schemas_stay_portable_across_clients() {
             .contains("refused by several MCP clients"),
         "{}",
         problems[0]
+    );
+}
+
+/// The README's tool table is generated from the manifests; this keeps the two equal.
+/// `UPDATE_README=1 cargo test --test catalog readme` rewrites it.
+#[test]
+fn the_readme_tool_table_matches_the_manifests() {
+    let tools = Selection::parse("all,oauth", false)
+        .apply(app::load_tools(&[]).expect("built-ins load"))
+        .expect("all");
+    let refs: Vec<_> = tools.iter().collect();
+    let table = salesforce_mcp::catalog::markdown_table(&refs);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let (start, end) = ("<!-- tools:start -->\n", "<!-- tools:end -->");
+    let from = readme.find(start).expect("tools:start marker") + start.len();
+    let to = readme.find(end).expect("tools:end marker");
+    if std::env::var("UPDATE_README").is_ok_and(|v| v == "1") {
+        let updated = format!("{}{table}{}", &readme[..from], &readme[to..]);
+        std::fs::write(&path, updated).expect("write README.md");
+        return;
+    }
+    assert_eq!(
+        &readme[from..to],
+        table,
+        "README.md's tool table is out of date: run `UPDATE_README=1 cargo test --test catalog readme`"
     );
 }

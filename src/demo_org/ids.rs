@@ -4,39 +4,61 @@
 const SUFFIX_ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 const BODY_ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/// The 3-character suffix of an 18-character id, computed from its first 15 characters.
-/// Returns `None` when `id15` is not 15 ASCII alphanumerics.
-pub fn case_safe_suffix(id15: &str) -> Option<String> {
-    let bytes = id15.as_bytes();
-    if bytes.len() != 15 || !bytes.iter().all(u8::is_ascii_alphanumeric) {
+/// The 3 suffix bytes of an 18-character id, from its first 15 characters, without allocating.
+fn suffix_bytes(id15: &[u8]) -> Option<[u8; 3]> {
+    if id15.len() != 15 || !id15.iter().all(u8::is_ascii_alphanumeric) {
         return None;
     }
-    let mut suffix = String::with_capacity(3);
-    for chunk in bytes.chunks(5) {
+    let mut suffix = [0u8; 3];
+    for (slot, chunk) in suffix.iter_mut().zip(id15.chunks(5)) {
         let mut bits = 0usize;
         for (position, byte) in chunk.iter().enumerate() {
             if byte.is_ascii_uppercase() {
                 bits |= 1 << position;
             }
         }
-        suffix.push(char::from(*SUFFIX_ALPHABET.get(bits)?));
+        *slot = *SUFFIX_ALPHABET.get(bits)?;
     }
     Some(suffix)
 }
 
+/// The 3-character suffix of an 18-character id, computed from its first 15 characters.
+/// Returns `None` when `id15` is not 15 ASCII alphanumerics.
+pub fn case_safe_suffix(id15: &str) -> Option<String> {
+    suffix_bytes(id15.as_bytes()).map(|s| String::from_utf8_lossy(&s).into_owned())
+}
+
 /// The canonical 18-character form of a 15- or 18-character id, or `None` if it is not id-shaped.
 /// An 18-character id is re-derived from its first 15 characters, so a wrong suffix is refused.
-pub fn canonical(id: &str) -> Option<String> {
-    let prefix15 = match id.len() {
-        15 => id,
-        18 => id.get(..15)?,
+/// Lookups call this for every parent of every row, so an id already canonical is borrowed.
+pub fn canonical_cow(id: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let bytes = id.as_bytes();
+    let prefix15 = match bytes.len() {
+        15 | 18 => bytes.get(..15)?,
         _ => return None,
     };
-    let suffix = case_safe_suffix(prefix15)?;
-    if id.len() == 18 && !id.get(15..)?.eq_ignore_ascii_case(&suffix) {
-        return None;
+    let suffix = suffix_bytes(prefix15)?;
+    match bytes.get(15..) {
+        Some([]) => {
+            let mut long = String::with_capacity(18);
+            long.push_str(id);
+            long.extend(suffix.iter().map(|b| char::from(*b)));
+            Some(std::borrow::Cow::Owned(long))
+        }
+        Some(given) if given == suffix => Some(std::borrow::Cow::Borrowed(id)),
+        Some(given) if given.eq_ignore_ascii_case(&suffix) => {
+            let mut long = String::with_capacity(18);
+            long.push_str(id.get(..15)?);
+            long.extend(suffix.iter().map(|b| char::from(*b)));
+            Some(std::borrow::Cow::Owned(long))
+        }
+        _ => None,
     }
-    Some(format!("{prefix15}{suffix}"))
+}
+
+/// [`canonical_cow`], always owned.
+pub fn canonical(id: &str) -> Option<String> {
+    canonical_cow(id).map(std::borrow::Cow::into_owned)
 }
 
 /// True when `value` has the shape of a record id (15 or 18 alphanumerics).

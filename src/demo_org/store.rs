@@ -127,9 +127,9 @@ impl OrgData {
 
     /// A record by 15- or 18-character id, deleted or not.
     pub fn get_any(&self, id: &str) -> Option<&Record> {
-        let id = ids::canonical(id)?;
-        let sobject = self.owners.get(&id)?;
-        self.tables.get(sobject)?.get(&id)
+        let id = ids::canonical_cow(id)?;
+        let sobject = self.owners.get(id.as_ref())?;
+        self.tables.get(sobject)?.get(id.as_ref())
     }
 
     /// A live (not deleted) record by 15- or 18-character id.

@@ -35,7 +35,11 @@ struct FetchGate {
 }
 
 pub struct SalesforceClient {
-    http: reqwest::Client,
+    /// Built on the first request: the TLS stack and the platform's root certificates are
+    /// loaded only when the server talks to Salesforce, not to start or list tools.
+    http: std::sync::OnceLock<Result<reqwest::Client, SalesforceError>>,
+    /// Extra trusted roots from `SF_CA_CERT`, read and checked at start.
+    extra_roots: Vec<reqwest::Certificate>,
     settings: Arc<ConnectionSettings>,
     session: RwLock<Option<Arc<Session>>>,
     gate: tokio::sync::Mutex<FetchGate>,
@@ -67,12 +71,9 @@ enum Attempt {
 }
 
 impl SalesforceClient {
-    /// Builds the HTTP client (timeouts, extra CA roots, proxy from the environment). No network I/O.
+    /// Checks the settings and reads `SF_CA_CERT`; the HTTP client is built lazily. No network I/O.
     pub fn new(settings: ConnectionSettings) -> Result<Self, SalesforceError> {
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(settings.connect_timeout)
-            .timeout(settings.request_timeout)
-            .user_agent(concat!("salesforce-mcp/", env!("CARGO_PKG_VERSION")));
+        let mut extra_roots = Vec::new();
         if let Some(path) = &settings.ca_cert {
             let pem = std::fs::read(path).map_err(|e| {
                 SalesforceError::Configuration(format!(
@@ -80,19 +81,16 @@ impl SalesforceClient {
                     path.display()
                 ))
             })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            extra_roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
                 SalesforceError::Configuration(format!(
                     "SF_CA_CERT {} is not a PEM bundle: {e}",
                     path.display()
                 ))
             })?;
-            builder = builder.tls_certs_merge(certs);
         }
-        let http = builder.build().map_err(|e| {
-            SalesforceError::Configuration(format!("cannot build the HTTP client: {e}"))
-        })?;
         Ok(SalesforceClient {
-            http,
+            http: std::sync::OnceLock::new(),
+            extra_roots,
             settings: Arc::new(settings),
             session: RwLock::new(None),
             gate: tokio::sync::Mutex::new(FetchGate::default()),
@@ -105,6 +103,24 @@ impl SalesforceClient {
 
     pub fn settings(&self) -> &ConnectionSettings {
         &self.settings
+    }
+
+    /// The HTTP client (timeouts, extra CA roots, proxy from the environment), built once.
+    fn http(&self) -> Result<&reqwest::Client, SalesforceError> {
+        self.http
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .connect_timeout(self.settings.connect_timeout)
+                    .timeout(self.settings.request_timeout)
+                    .user_agent(concat!("salesforce-mcp/", env!("CARGO_PKG_VERSION")))
+                    .tls_certs_merge(self.extra_roots.iter().cloned())
+                    .build()
+                    .map_err(|e| {
+                        SalesforceError::Configuration(format!("cannot build the HTTP client: {e}"))
+                    })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// `/services/data/v66.0`: the prefix of every data API path.
@@ -221,8 +237,11 @@ impl SalesforceClient {
                 }
             };
         bearer.set_sensitive(true);
-        let mut builder = self
-            .http
+        let http = match self.http() {
+            Ok(http) => http,
+            Err(error) => return Attempt::Failed(error),
+        };
+        let mut builder = http
             .request(request.method.clone(), url)
             .header(AUTHORIZATION, bearer)
             .header(reqwest::header::ACCEPT, "application/json");
@@ -335,7 +354,7 @@ impl SalesforceClient {
             .map_err(|e| SalesforceError::Configuration(format!("bad instance URL: {e}")))?;
         tracing::debug!(url = %url, "requesting an access token (client_credentials)");
         let response = self
-            .http
+            .http()?
             .post(url)
             .basic_auth(&settings.client_id, Some(settings.client_secret.expose()))
             .form(&[("grant_type", "client_credentials")])

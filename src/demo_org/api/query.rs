@@ -273,7 +273,7 @@ pub fn run(
     let page = lock(&org.cursors).first_page(output, batch_size, api, entity_type);
     Ok(json_response(
         StatusCode::OK,
-        &page_body(&page, api, version),
+        &page_body(page, api, version),
     ))
 }
 
@@ -290,7 +290,7 @@ pub fn continue_query(
         .ok_or_else(|| ApiError::bad_request("INVALID_QUERY_LOCATOR", "invalid query locator"))?;
     Ok(json_response(
         StatusCode::OK,
-        &page_body(&page, api, version),
+        &page_body(page, api, version),
     ))
 }
 
@@ -305,7 +305,7 @@ fn options(org: &DemoOrg, api: Api, version: &ApiVersion, include_deleted: bool)
 
 /// A QueryResult in wire shape; the Tooling API's adds `size`, `queryLocator` and
 /// `entityTypeName`.
-pub fn page_body(page: &Page, api: Api, version: &ApiVersion) -> Value {
+pub fn page_body(page: Page, api: Api, version: &ApiVersion) -> Value {
     let query_base = match api {
         Api::Data => format!("{}/query", version.base()),
         Api::Tooling => format!("{}/tooling/query", version.base()),
@@ -327,7 +327,7 @@ pub fn page_body(page: &Page, api: Api, version: &ApiVersion) -> Value {
             json!(format!("{query_base}/{locator}")),
         );
     }
-    body.insert("records".into(), Value::Array(page.records.clone()));
+    body.insert("records".into(), Value::Array(page.records));
     Value::Object(body)
 }
 
@@ -480,12 +480,12 @@ mod tests {
             next_locator: Some("01gX-1".into()),
             entity_type: Some("SearchSynonymGroup".into()),
         };
-        let data = page_body(&page, Api::Data, &version);
+        let data = page_body(page.clone(), Api::Data, &version);
         assert_eq!(
             data,
             json!({"totalSize": 3, "done": false, "nextRecordsUrl": "/services/data/v66.0/query/01gX-1", "records": [{"Id": "x"}]})
         );
-        let tooling = page_body(&page, Api::Tooling, &version);
+        let tooling = page_body(page, Api::Tooling, &version);
         let keys: Vec<&String> = tooling.as_object().expect("object").keys().collect();
         assert_eq!(
             keys,
