@@ -403,3 +403,48 @@ fn the_readme_tool_table_matches_the_manifests() {
         "README.md's tool table is out of date: run `UPDATE_README=1 cargo test --test catalog readme`"
     );
 }
+
+#[test]
+fn a_shape_may_not_read_an_argument_that_a_response_name_shadows() {
+    let source = ManifestSource {
+        label: "test".into(),
+        files: vec![ManifestFile {
+            path: "status.yaml".into(),
+            text: MINIMAL
+                .replace("NAME", "status_tool")
+                .replace("properties: {}}", "properties: {status: {type: string}}}")
+                .replace("request: {method: GET, path: /limits}", "request: {method: GET, path: /limits}\nresponse:\n  shape:\n    s: \"{{ status }}\""),
+        }],
+    };
+    let problems = load_catalog(&[source], &[]).expect_err("ambiguous");
+    assert!(
+        problems[0].to_string().contains("args.status"),
+        "{}",
+        problems[0]
+    );
+}
+
+#[tokio::test]
+async fn a_manifest_hint_replaces_the_generic_one() {
+    let server = common::mock_org().await;
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path("/services/data/v66.0/tooling/query"))
+        .respond_with(common::sf_json(400, json!([{"errorCode": "INVALID_TYPE", "message": "sObject type 'SearchSynonymGroup' is not supported."}])))
+        .mount(&server)
+        .await;
+    let engine = common::engine(&server).await;
+    let Err(salesforce_mcp::engine::CallError::Failed(error)) =
+        engine.call("list_synonym_groups", None).await
+    else {
+        panic!("expected INVALID_TYPE")
+    };
+    assert_eq!(error.code, "INVALID_TYPE");
+    assert!(
+        error
+            .hint
+            .as_deref()
+            .unwrap_or_default()
+            .contains("SynonymDictionary"),
+        "{error:?}"
+    );
+}

@@ -85,7 +85,15 @@ impl Engine {
             .tool(name)
             .ok_or_else(|| CallError::UnknownTool(name.to_owned()))?;
         let started = Instant::now();
-        let outcome = self.run(tool, arguments.unwrap_or_default()).await;
+        let outcome = self
+            .run(tool, arguments.unwrap_or_default())
+            .await
+            .map_err(|mut error| {
+                if let Some((_, hint)) = tool.hints.iter().find(|(code, _)| *code == error.code) {
+                    error.hint = Some(hint.clone());
+                }
+                error
+            });
         match &outcome {
             Ok(_) => tracing::info!(
                 tool = name,
@@ -206,12 +214,16 @@ impl Engine {
             Value::String(self.api_version().to_owned()),
         );
         if let Some((body, status, location)) = response {
+            let location = location.map_or(Value::Null, |l| Value::String(l.to_owned()));
+            if tool.shape_reads_response {
+                entries.insert(
+                    "response".into(),
+                    serde_json::json!({"body": body, "status": status, "location": location}),
+                );
+            }
             entries.insert("body".into(), body.clone());
             entries.insert("status".into(), Value::from(status));
-            entries.insert(
-                "location".into(),
-                location.map_or(Value::Null, |l| Value::String(l.to_owned())),
-            );
+            entries.insert("location".into(), location);
         }
         context(entries)
     }

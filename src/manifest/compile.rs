@@ -37,7 +37,16 @@ static REQUEST_VALIDATOR: LazyLock<Result<Validator, String>> = LazyLock::new(||
 /// Names every request template may read besides the arguments.
 const REQUEST_NAMES: &[&str] = &["args", "api_version"];
 /// Names a response shape may read besides the arguments.
-const RESPONSE_NAMES: &[&str] = &["args", "api_version", "body", "status", "location"];
+const RESPONSE_NAMES: &[&str] = &[
+    "args",
+    "api_version",
+    "body",
+    "status",
+    "location",
+    "response",
+];
+/// Response names that an argument of the same name would collide with in `response.shape`.
+const RESPONSE_ONLY_NAMES: &[&str] = &["body", "status", "location"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Annotations {
@@ -78,6 +87,10 @@ pub struct CompiledTool {
     pub defaults: Vec<(String, Value)>,
     pub action: Action,
     pub shape: Option<Template>,
+    /// Tool-specific hints by error code.
+    pub hints: Vec<(String, String)>,
+    /// The shape reads `response` (so the engine builds that object only when needed).
+    pub shape_reads_response: bool,
     /// Where the manifest came from, for messages (`tools/records/get_record.yaml`).
     pub file: String,
 }
@@ -283,6 +296,26 @@ pub fn compile(
         .and_then(|shape| {
             compile_template(shape, "/response/shape", &response_names, &mut checker)
         });
+    if let Some(shape) = &shape {
+        for name in shape.variables() {
+            if RESPONSE_ONLY_NAMES.contains(&name.as_str()) && properties.contains(&name) {
+                checker.in_value(
+                    "/response/shape",
+                    format!(
+                        "`{name}` is ambiguous here: the tool has an argument `{name}` and the response has a `{name}`; write `args.{name}` for the argument or `response.{name}` for the response's"
+                    ),
+                );
+            }
+        }
+    }
+    let hints: Vec<(String, String)> = raw
+        .hints
+        .iter()
+        .filter_map(|(code, hint)| {
+            hint.as_str()
+                .map(|h| (code.clone(), normalize_description(h)))
+        })
+        .collect();
 
     let Some(action) = action else {
         return Err(checker.problems);
@@ -307,7 +340,11 @@ pub fn compile(
         properties,
         defaults,
         action,
+        shape_reads_response: shape
+            .as_ref()
+            .is_some_and(|s| s.variables().contains("response")),
         shape,
+        hints,
         file: file.to_owned(),
     })
 }

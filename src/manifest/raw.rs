@@ -26,6 +26,9 @@ pub struct RawManifest {
     pub workflow: Option<String>,
     #[serde(default)]
     pub response: Option<RawResponse>,
+    /// Hints for error codes, replacing the generic ones: `{INVALID_TYPE: "…"}`.
+    #[serde(default)]
+    pub hints: Map<String, Value>,
 }
 
 #[derive(Debug, Deserialize)]
