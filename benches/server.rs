@@ -275,7 +275,26 @@ fn call_overhead(latency_ms: u64, calls: usize) {
     let _ = org.wait();
 }
 
+/// Loading and compiling the built-in manifests, the bulk of start-up work.
+fn catalogue_load() {
+    const RUNS: u32 = 20;
+    let mut samples = Vec::new();
+    let mut count = 0;
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let tools = salesforce_mcp::app::load_tools(&[]).expect("built-in manifests load");
+        samples.push(started.elapsed());
+        count = tools.len();
+    }
+    let median = percentile(&mut samples, 0.5);
+    println!(
+        "loading and compiling the {count} built-in manifests: median {:.1} ms",
+        ms(median)
+    );
+}
+
 fn main() {
+    catalogue_load();
     startup();
     idle_memory();
     call_overhead(0, 2000);

@@ -112,7 +112,7 @@ pub struct Problem {
 }
 
 struct Checker<'a> {
-    index: &'a LocationIndex,
+    index: &'a LocationIndex<'a>,
     problems: Vec<Problem>,
 }
 
@@ -133,7 +133,7 @@ impl Checker<'_> {
 }
 
 /// Checks a parsed manifest against the format schema. Each problem is reported where it is.
-pub fn check_format(document: &Value, index: &LocationIndex) -> Vec<Problem> {
+pub fn check_format(document: &Value, index: &LocationIndex<'_>) -> Vec<Problem> {
     let validator = match &*FORMAT_VALIDATOR {
         Ok(v) => v,
         Err(e) => {
@@ -223,7 +223,7 @@ fn where_suffix(pointer: &str) -> String {
 pub fn compile(
     raw: RawManifest,
     file: &str,
-    index: &LocationIndex,
+    index: &LocationIndex<'_>,
     workflows: &[&str],
 ) -> Result<CompiledTool, Vec<Problem>> {
     let mut checker = Checker {
@@ -360,6 +360,13 @@ fn normalize_description(text: &str) -> String {
         .join("\n\n")
 }
 
+/// `pattern`s run on the `regex` engine: a compiled pattern takes far less memory than with the
+/// backtracking engine, and argument patterns (ids, API names) need no look-around. A manifest
+/// whose pattern uses look-around or back-references fails to load with the regex error.
+fn compact_patterns() -> jsonschema::PatternOptions<jsonschema::Regex> {
+    jsonschema::PatternOptions::regex()
+}
+
 type CompiledInput = (
     Option<Map<String, Value>>,
     Option<Validator>,
@@ -390,6 +397,7 @@ fn compile_input(input: &Value, checker: &mut Checker<'_>) -> CompiledInput {
     }
     let validator = match jsonschema::draft202012::options()
         .should_validate_formats(true)
+        .with_pattern_options(compact_patterns())
         .build(input)
     {
         Ok(v) => Some(v),
@@ -426,7 +434,10 @@ fn compile_output(
     if schema.get("type") != Some(&Value::String("object".to_owned())) {
         checker.at(pointer, "`output_schema` must have `type: object` at its root (MCP structured content is an object)");
     }
-    match jsonschema::draft202012::new(schema) {
+    match jsonschema::draft202012::options()
+        .with_pattern_options(compact_patterns())
+        .build(schema)
+    {
         Ok(validator) => (schema.as_object().cloned(), Some(validator)),
         Err(e) => {
             checker.in_value(

@@ -158,8 +158,12 @@ pub fn load_catalog(
     let mut tools: Vec<CompiledTool> = Vec::new();
     for source in sources {
         let mut seen: HashMap<String, String> = HashMap::new();
-        for file in &source.files {
-            match load_file(file, workflows) {
+        for (file, loaded) in source
+            .files
+            .iter()
+            .zip(load_files(&source.files, workflows))
+        {
+            match loaded {
                 Ok(tool) => {
                     if let Some(first) = seen.get(&tool.name) {
                         problems.push(LoadProblem {
@@ -189,6 +193,53 @@ pub fn load_catalog(
     }
     tools.sort_by_key(|t| (toolset_rank(&t.toolset), t.toolset.clone(), t.file.clone()));
     Ok(tools)
+}
+
+/// Loads files on every core (compiling schemas and templates is most of start-up), keeping
+/// their order.
+fn load_files(
+    files: &[ManifestFile],
+    workflows: &[&str],
+) -> Vec<Result<CompiledTool, Vec<LoadProblem>>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(4)
+        .min(files.len());
+    if threads <= 1 {
+        return files.iter().map(|f| load_file(f, workflows)).collect();
+    }
+    let chunk = files.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                (
+                    part,
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|f| load_file(f, workflows))
+                            .collect::<Vec<_>>()
+                    }),
+                )
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|(part, worker)| {
+                worker.join().unwrap_or_else(|_| {
+                    part.iter()
+                        .map(|file| {
+                            Err(vec![LoadProblem {
+                                file: file.path.clone(),
+                                position: Position::START,
+                                message: "loading this manifest failed unexpectedly".to_owned(),
+                            }])
+                        })
+                        .collect()
+                })
+            })
+            .collect()
+    })
 }
 
 /// The order toolsets are listed in; toolsets of user manifests not named here come after.

@@ -18,9 +18,17 @@ impl Position {
     pub const START: Position = Position { line: 1, column: 1 };
 }
 
-/// Positions of the nodes of one document.
+/// Positions of the nodes of one document. The document is only walked when a position is first
+/// asked for, which happens only when there is a problem to report: loading a good manifest
+/// never pays for it.
+#[derive(Debug)]
+pub struct LocationIndex<'t> {
+    text: &'t str,
+    nodes: std::sync::OnceLock<Nodes>,
+}
+
 #[derive(Debug, Default)]
-pub struct LocationIndex {
+struct Nodes {
     /// Start of each value node.
     values: HashMap<String, Position>,
     /// Start of the key of each mapping entry, by the pointer of its value.
@@ -38,11 +46,54 @@ enum Frame {
     },
 }
 
-impl LocationIndex {
-    /// Indexes `text`. A document that does not parse yields an empty index (the parse error is
-    /// reported by the deserializer, with its own position).
-    pub fn build(text: &str) -> LocationIndex {
-        let mut index = LocationIndex::default();
+impl<'t> LocationIndex<'t> {
+    /// An index of `text`, built on first use.
+    pub fn build(text: &'t str) -> LocationIndex<'t> {
+        LocationIndex {
+            text,
+            nodes: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn nodes(&self) -> &Nodes {
+        self.nodes.get_or_init(|| Nodes::walk(self.text))
+    }
+
+    /// The position of the node at `pointer`, or of its nearest indexed ancestor. Keys are
+    /// preferred over values: `name: x` is reported where `name` starts.
+    pub fn position(&self, pointer: &str) -> Position {
+        let nodes = self.nodes();
+        let mut current = pointer;
+        loop {
+            if let Some(position) = nodes
+                .keys
+                .get(current)
+                .or_else(|| nodes.values.get(current))
+            {
+                return *position;
+            }
+            match current.rfind('/') {
+                Some(cut) => current = &current[..cut],
+                None => return nodes.values.get("").copied().unwrap_or(Position::START),
+            }
+        }
+    }
+
+    /// The position of a value node itself (for errors inside a value, such as a template).
+    pub fn value_position(&self, pointer: &str) -> Position {
+        self.nodes()
+            .values
+            .get(pointer)
+            .copied()
+            .unwrap_or_else(|| self.position(pointer))
+    }
+}
+
+impl Nodes {
+    /// Walks the YAML events of `text`. A document that does not parse yields an empty index
+    /// (the parse error is reported by the deserializer, with its own position).
+    fn walk(text: &str) -> Nodes {
+        let mut index = Nodes::default();
         let mut stack: Vec<Frame> = Vec::new();
         for item in Parser::new_from_str(text) {
             let Ok((event, span)) = item else { break };
@@ -82,29 +133,6 @@ impl LocationIndex {
             }
         }
         index
-    }
-
-    /// The position of the node at `pointer`, or of its nearest indexed ancestor. Keys are
-    /// preferred over values: `name: x` is reported where `name` starts.
-    pub fn position(&self, pointer: &str) -> Position {
-        let mut current = pointer;
-        loop {
-            if let Some(position) = self.keys.get(current).or_else(|| self.values.get(current)) {
-                return *position;
-            }
-            match current.rfind('/') {
-                Some(cut) => current = &current[..cut],
-                None => return self.values.get("").copied().unwrap_or(Position::START),
-            }
-        }
-    }
-
-    /// The position of a value node itself (for errors inside a value, such as a template).
-    pub fn value_position(&self, pointer: &str) -> Position {
-        self.values
-            .get(pointer)
-            .copied()
-            .unwrap_or_else(|| self.position(pointer))
     }
 }
 

@@ -38,7 +38,34 @@ pub struct TemplateError {
 /// A compiled `{{ expr }}`.
 pub struct CompiledExpr {
     source: String,
-    expression: Expression<'static, 'static>,
+    form: ExprForm,
+}
+
+/// Most manifest expressions are a plain name or attribute path (`id`, `body.records`). Those
+/// are looked up directly: no compiled program to keep (minijinja reserves room for hundreds of
+/// instructions per expression) and nothing to interpret at call time.
+enum ExprForm {
+    Path(Vec<String>),
+    Compiled(Expression<'static, 'static>),
+}
+
+/// Words the expression language gives a meaning of its own: never read as variable paths.
+const RESERVED: &[&str] = &[
+    "true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if", "else",
+];
+
+/// `a.b.c` with identifier segments, or `None`.
+fn simple_path(source: &str) -> Option<Vec<String>> {
+    let segments: Vec<&str> = source.split('.').collect();
+    let valid = segments.iter().all(|segment| {
+        let mut chars = segment.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !RESERVED.contains(segment)
+    });
+    valid.then(|| segments.into_iter().map(str::to_owned).collect())
 }
 
 impl std::fmt::Debug for CompiledExpr {
@@ -49,6 +76,12 @@ impl std::fmt::Debug for CompiledExpr {
 
 impl CompiledExpr {
     pub fn compile(source: &str) -> Result<CompiledExpr, String> {
+        if let Some(path) = simple_path(source) {
+            return Ok(CompiledExpr {
+                source: source.to_owned(),
+                form: ExprForm::Path(path),
+            });
+        }
         let expression = ENVIRONMENT
             .compile_expression_owned(source.to_owned())
             .map_err(|e| {
@@ -59,7 +92,7 @@ impl CompiledExpr {
             })?;
         Ok(CompiledExpr {
             source: source.to_owned(),
-            expression,
+            form: ExprForm::Compiled(expression),
         })
     }
 
@@ -69,14 +102,31 @@ impl CompiledExpr {
 
     /// Top-level names the expression reads (`args`, `body`, an argument name…).
     pub fn variables(&self) -> BTreeSet<String> {
-        self.expression
-            .undeclared_variables(false)
-            .into_iter()
-            .collect()
+        match &self.form {
+            ExprForm::Path(path) => path.first().cloned().into_iter().collect(),
+            ExprForm::Compiled(expression) => {
+                expression.undeclared_variables(false).into_iter().collect()
+            }
+        }
     }
 
     pub fn eval(&self, context: &JinjaValue) -> Result<JinjaValue, String> {
-        self.expression.eval(context.clone()).map_err(|e| {
+        let expression = match &self.form {
+            ExprForm::Path(path) => {
+                // What minijinja's attribute access gives: undefined for a missing key or a
+                // step through a value that has no attributes.
+                let mut current = context.clone();
+                for segment in path {
+                    current = current.get_attr(segment).unwrap_or(JinjaValue::UNDEFINED);
+                    if current.is_undefined() {
+                        break;
+                    }
+                }
+                return Ok(current);
+            }
+            ExprForm::Compiled(expression) => expression,
+        };
+        expression.eval(context.clone()).map_err(|e| {
             // A filter that refuses a value says why in its own words; show only those.
             match (e.kind(), e.detail()) {
                 (minijinja::ErrorKind::InvalidOperation, Some(detail)) => detail.to_owned(),
