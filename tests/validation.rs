@@ -6,24 +6,7 @@ mod common;
 
 use common::{all_requests, engine, mock_org};
 use salesforce_mcp::engine::CallError;
-use serde_json::{Value, json};
-
-async fn refused(tool: &str, args: Value) -> salesforce_mcp::engine::ToolError {
-    let server = mock_org().await;
-    let engine = engine(&server).await;
-    let outcome = engine.call(tool, args.as_object().cloned()).await;
-    let error = match outcome {
-        Err(CallError::Failed(error)) => error,
-        other => panic!("{tool} {args}: expected a refusal, got {other:?}"),
-    };
-    assert_eq!(error.code, "INVALID_ARGUMENTS", "{tool} {args}: {error:?}");
-    assert_eq!(
-        all_requests(&server).await,
-        0,
-        "{tool} {args}: a request left the process"
-    );
-    error
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn ids_that_could_change_the_path_are_refused() {
@@ -36,7 +19,7 @@ async fn ids_that_could_change_the_path_are_refused() {
         "",
         "500Dm00000000%2F",
     ] {
-        let error = refused("get_record", json!({"object": "Case", "id": id})).await;
+        let error = common::refused("get_record", json!({"object": "Case", "id": id})).await;
         assert_eq!(error.problems[0].pointer, "/id", "{id}");
     }
     for object in [
@@ -46,7 +29,7 @@ async fn ids_that_could_change_the_path_are_refused() {
         "Case?x=1",
         "Case#",
     ] {
-        let error = refused(
+        let error = common::refused(
             "get_record",
             json!({"object": object, "id": "500Dm0000000001AAA"}),
         )
@@ -54,8 +37,8 @@ async fn ids_that_could_change_the_path_are_refused() {
         assert_eq!(error.problems[0].pointer, "/object", "{object}");
     }
     for id in ["../x", "001Dm0000000001AAA/x"] {
-        refused("delete_record", json!({"object": "Account", "id": id})).await;
-        refused(
+        common::refused("delete_record", json!({"object": "Account", "id": id})).await;
+        common::refused(
             "update_record",
             json!({"object": "Account", "id": id, "data": {"Name": "x"}}),
         )
@@ -66,7 +49,7 @@ async fn ids_that_could_change_the_path_are_refused() {
 #[tokio::test]
 async fn a_dot_segment_in_a_free_text_path_value_is_refused() {
     for value in ["..", "."] {
-        let error = refused(
+        let error = common::refused(
             "upsert_record",
             json!({"object": "Account", "external_id_field": "External_Id__c", "external_id": value, "data": {"Name": "x"}}),
         )
@@ -77,7 +60,7 @@ async fn a_dot_segment_in_a_free_text_path_value_is_refused() {
 
 #[tokio::test]
 async fn missing_wrongly_typed_and_unknown_arguments_are_all_listed() {
-    let error = refused("get_record", json!({"id": 5, "objet": "Case"})).await;
+    let error = common::refused("get_record", json!({"id": 5, "objet": "Case"})).await;
     let pointers: Vec<&str> = error.problems.iter().map(|p| p.pointer.as_str()).collect();
     assert!(pointers.contains(&"/id"), "{pointers:?}");
     assert!(
@@ -108,26 +91,26 @@ async fn missing_wrongly_typed_and_unknown_arguments_are_all_listed() {
 
 #[tokio::test]
 async fn field_names_in_data_and_fields_are_validated() {
-    refused(
+    common::refused(
         "create_record",
         json!({"object": "Account", "data": {"Name; DELETE": "x"}}),
     )
     .await;
-    refused("create_record", json!({"object": "Account", "data": {}})).await;
-    refused("get_record", json!({"object": "Case", "id": "500Dm0000000001AAA", "fields": "Id, Subject) FROM Case --"})).await;
+    common::refused("create_record", json!({"object": "Account", "data": {}})).await;
+    common::refused("get_record", json!({"object": "Case", "id": "500Dm0000000001AAA", "fields": "Id, Subject) FROM Case --"})).await;
 }
 
 #[tokio::test]
 async fn query_takes_soql_or_a_next_page_url_but_not_both_and_not_any_url() {
-    refused("query", json!({})).await;
-    refused("query", json!({"soql": "SELECT Id FROM Case", "next_records_url": "/services/data/v66.0/query/01gxx-2000"})).await;
+    common::refused("query", json!({})).await;
+    common::refused("query", json!({"soql": "SELECT Id FROM Case", "next_records_url": "/services/data/v66.0/query/01gxx-2000"})).await;
     for url in [
         "/services/data/v66.0/query/../sobjects/Account",
         "https://evil.example.com/services/data/v66.0/query/01gxx-2000",
         "/services/data/v66.0/sobjects/Account/001",
     ] {
-        refused("query", json!({"next_records_url": url})).await;
-        refused("query_more", json!({"next_records_url": url})).await;
+        common::refused("query", json!({"next_records_url": url})).await;
+        common::refused("query_more", json!({"next_records_url": url})).await;
     }
 }
 

@@ -5,8 +5,7 @@
 
 mod common;
 
-use common::{all_requests, engine, mock_org, recorded, sf_json};
-use salesforce_mcp::engine::CallError;
+use common::{engine, mock_org, recorded, sf_json};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -31,24 +30,7 @@ async fn wire(
         .mount(&server)
         .await;
     let engine = engine(&server).await;
-    let result = match engine.call(tool, args.as_object().cloned()).await {
-        Ok(value) => {
-            let validator = engine.tool(tool).and_then(|t| t.output_validator.as_ref());
-            if let Some(validator) = validator {
-                let problems: Vec<String> = validator
-                    .iter_errors(&value)
-                    .map(|e| format!("{} at {}", e, e.instance_path()))
-                    .collect();
-                assert!(
-                    problems.is_empty(),
-                    "{name}: result breaks the output schema: {problems:?}\n{value:#}"
-                );
-            }
-            json!({"ok": value})
-        }
-        Err(CallError::Failed(error)) => json!({"error": error.to_json()}),
-        Err(CallError::UnknownTool(tool)) => panic!("unknown tool {tool}"),
-    };
+    let result = common::outcome(&engine, tool, args).await;
     let requests = recorded(&server).await;
     assert_eq!(
         requests.len(),
@@ -56,23 +38,6 @@ async fn wire(
         "{name}: expected one request, got {requests:?}"
     );
     insta::assert_yaml_snapshot!(name, json!({"request": requests[0], "result": result}));
-}
-
-/// Asserts that `tool` refuses `args` without sending anything (not even a token request).
-async fn refused(tool: &str, args: Value) -> String {
-    let server = mock_org().await;
-    let engine = engine(&server).await;
-    let error = match engine.call(tool, args.as_object().cloned()).await {
-        Err(CallError::Failed(error)) => error,
-        other => panic!("{tool} {args}: expected a refusal, got {other:?}"),
-    };
-    assert_eq!(error.code, "INVALID_ARGUMENTS", "{tool} {args}: {error:?}");
-    assert_eq!(
-        all_requests(&server).await,
-        0,
-        "{tool} {args}: a request left the process"
-    );
-    error.message.clone()
 }
 
 fn report_list() -> Value {
@@ -454,10 +419,10 @@ async fn ids_filters_and_budgets_are_checked_before_sending() {
         "00O",
         "00ODm000000'001AAA",
     ] {
-        refused("run_report", json!({"report_id": id})).await;
-        refused("get_report", json!({"report_id": id})).await;
-        refused("get_dashboard", json!({"dashboard_id": id})).await;
-        refused("refresh_dashboard", json!({"dashboard_id": id})).await;
+        common::refused("run_report", json!({"report_id": id})).await;
+        common::refused("get_report", json!({"report_id": id})).await;
+        common::refused("get_dashboard", json!({"dashboard_id": id})).await;
+        common::refused("refresh_dashboard", json!({"dashboard_id": id})).await;
     }
     for filter in [
         json!({"column": "STATUS", "operator": "like", "value": "x"}),
@@ -465,18 +430,18 @@ async fn ids_filters_and_budgets_are_checked_before_sending() {
         json!({"column": "STATUS", "operator": "equals"}),
         json!({"column": "STATUS", "operator": "equals", "value": "x", "extra": 1}),
     ] {
-        refused(
+        common::refused(
             "run_report",
             json!({"report_id": REPORT, "filters": [filter]}),
         )
         .await;
     }
-    refused("run_report", json!({"report_id": REPORT, "filters": []})).await;
-    refused(
+    common::refused("run_report", json!({"report_id": REPORT, "filters": []})).await;
+    common::refused(
         "run_report",
         json!({"report_id": REPORT, "boolean_filter": "1 AND DROP"}),
     )
     .await;
-    refused("run_report", json!({"report_id": REPORT, "max_rows": 0})).await;
-    refused("run_report", json!({"report_id": REPORT, "max_rows": 2001})).await;
+    common::refused("run_report", json!({"report_id": REPORT, "max_rows": 0})).await;
+    common::refused("run_report", json!({"report_id": REPORT, "max_rows": 2001})).await;
 }

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{all_requests, engine, mock_org, recorded, sf_json};
+use common::{engine, mock_org, recorded, sf_json};
 use salesforce_mcp::engine::CallError;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -176,22 +176,6 @@ async fn case_tools_send_the_documented_requests_and_shape_the_answers() {
     }
 }
 
-async fn refused(tool: &str, args: Value) -> salesforce_mcp::engine::ToolError {
-    let server = mock_org().await;
-    let engine = engine(&server).await;
-    let error = match engine.call(tool, args.as_object().cloned()).await {
-        Err(CallError::Failed(error)) => error,
-        other => panic!("{tool} {args}: expected a refusal, got {other:?}"),
-    };
-    assert_eq!(error.code, "INVALID_ARGUMENTS", "{tool} {args}: {error:?}");
-    assert_eq!(
-        all_requests(&server).await,
-        0,
-        "{tool} {args}: a request left the process"
-    );
-    error
-}
-
 #[tokio::test]
 async fn case_ids_that_could_change_the_path_are_refused() {
     for id in [
@@ -202,17 +186,17 @@ async fn case_ids_that_could_change_the_path_are_refused() {
         "",
         "500%2F",
     ] {
-        let error = refused("get_case", json!({"case_id": id})).await;
+        let error = common::refused("get_case", json!({"case_id": id})).await;
         assert_eq!(error.problems[0].pointer, "/case_id", "{id}");
-        refused("update_case", json!({"case_id": id, "status": "Working"})).await;
-        refused("add_case_comment", json!({"case_id": id, "comment": "x"})).await;
+        common::refused("update_case", json!({"case_id": id, "status": "Working"})).await;
+        common::refused("add_case_comment", json!({"case_id": id, "comment": "x"})).await;
     }
 }
 
 #[tokio::test]
 async fn case_arguments_outside_their_schema_are_refused() {
     // Nothing to change.
-    refused("update_case", json!({"case_id": CASE_ID})).await;
+    common::refused("update_case", json!({"case_id": CASE_ID})).await;
     // Values outside the picklists.
     for (name, value) in [
         ("status", "Resolved"),
@@ -222,21 +206,21 @@ async fn case_arguments_outside_their_schema_are_refused() {
     ] {
         let mut args = json!({"case_id": CASE_ID});
         args[name] = json!(value);
-        let error = refused("update_case", args).await;
+        let error = common::refused("update_case", args).await;
         assert_eq!(error.problems[0].pointer, format!("/{name}"));
     }
     // Comments: empty, too long, published flag of the wrong type.
-    refused(
+    common::refused(
         "add_case_comment",
         json!({"case_id": CASE_ID, "comment": ""}),
     )
     .await;
-    refused(
+    common::refused(
         "add_case_comment",
         json!({"case_id": CASE_ID, "comment": "x".repeat(4001)}),
     )
     .await;
-    refused(
+    common::refused(
         "add_case_comment",
         json!({"case_id": CASE_ID, "comment": "x", "is_published": "true"}),
     )
@@ -249,6 +233,6 @@ async fn case_arguments_outside_their_schema_are_refused() {
         "Id,",
         "",
     ] {
-        refused("get_case", json!({"case_id": CASE_ID, "fields": fields})).await;
+        common::refused("get_case", json!({"case_id": CASE_ID, "fields": fields})).await;
     }
 }

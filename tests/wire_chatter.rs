@@ -6,8 +6,7 @@
 
 mod common;
 
-use common::{all_requests, engine, mock_org, recorded, sf_json};
-use salesforce_mcp::engine::{CallError, ToolError};
+use common::{engine, mock_org, recorded, sf_json};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -36,24 +35,7 @@ async fn wire(
         .mount(&server)
         .await;
     let engine = engine(&server).await;
-    let result = match engine.call(tool, args.as_object().cloned()).await {
-        Ok(value) => {
-            let validator = engine.tool(tool).and_then(|t| t.output_validator.as_ref());
-            if let Some(validator) = validator {
-                let problems: Vec<String> = validator
-                    .iter_errors(&value)
-                    .map(|e| format!("{} at {}", e, e.instance_path()))
-                    .collect();
-                assert!(
-                    problems.is_empty(),
-                    "{name}: result breaks the output schema: {problems:?}\n{value:#}"
-                );
-            }
-            json!({"ok": value})
-        }
-        Err(CallError::Failed(error)) => json!({"error": error.to_json()}),
-        Err(CallError::UnknownTool(tool)) => panic!("unknown tool {tool}"),
-    };
+    let result = common::outcome(&engine, tool, args).await;
     let requests = recorded(&server).await;
     assert_eq!(
         requests.len(),
@@ -61,23 +43,6 @@ async fn wire(
         "{name}: expected one request, got {requests:?}"
     );
     insta::assert_yaml_snapshot!(name, json!({"request": requests[0], "result": result}));
-}
-
-/// Asserts that `tool` refuses `args` without sending anything (not even a token request).
-async fn refused(tool: &str, args: Value) -> ToolError {
-    let server = mock_org().await;
-    let engine = engine(&server).await;
-    let error = match engine.call(tool, args.as_object().cloned()).await {
-        Err(CallError::Failed(error)) => error,
-        other => panic!("{tool} {args}: expected a refusal, got {other:?}"),
-    };
-    assert_eq!(error.code, "INVALID_ARGUMENTS", "{tool} {args}: {error:?}");
-    assert_eq!(
-        all_requests(&server).await,
-        0,
-        "{tool} {args}: a request left the process"
-    );
-    error
 }
 
 fn user(id: &str, name: &str, title: Option<&str>) -> Value {
@@ -506,7 +471,7 @@ async fn list_topics() {
 
 #[tokio::test]
 async fn feeds_that_need_or_refuse_a_subject_fail_before_sending() {
-    let error = refused("get_chatter_feed", json!({"feed_type": "record"})).await;
+    let error = common::refused("get_chatter_feed", json!({"feed_type": "record"})).await;
     assert!(
         error
             .message
@@ -515,28 +480,28 @@ async fn feeds_that_need_or_refuse_a_subject_fail_before_sending() {
         error.message
     );
     for feed in ["news", "company", "to"] {
-        refused(
+        common::refused(
             "get_chatter_feed",
             json!({"feed_type": feed, "subject_id": CASE}),
         )
         .await;
     }
-    refused(
+    common::refused(
         "get_chatter_feed",
         json!({"feed_type": "company", "subject_id": "me"}),
     )
     .await;
     for feed in ["records", "news/me", "../company", "groups", ""] {
-        refused("get_chatter_feed", json!({"feed_type": feed})).await;
+        common::refused("get_chatter_feed", json!({"feed_type": feed})).await;
     }
     for subject in ["ME", "../../limits", "500Dm0000000001AAA/feed", "0F9"] {
-        refused(
+        common::refused(
             "get_chatter_feed",
             json!({"feed_type": "record", "subject_id": subject}),
         )
         .await;
     }
-    refused(
+    common::refused(
         "get_chatter_feed",
         json!({"feed_type": "news", "page_size": 101}),
     )
@@ -551,33 +516,33 @@ async fn ids_and_messages_are_checked_before_sending() {
         "0D5",
         "me/x",
     ] {
-        refused("get_feed_element", json!({"feed_element_id": id})).await;
-        refused("like_feed_element", json!({"feed_element_id": id})).await;
-        refused(
+        common::refused("get_feed_element", json!({"feed_element_id": id})).await;
+        common::refused("like_feed_element", json!({"feed_element_id": id})).await;
+        common::refused(
             "post_comment",
             json!({"feed_element_id": id, "message": "hi"}),
         )
         .await;
-        refused("get_chatter_group", json!({"group_id": id})).await;
-        refused("join_chatter_group", json!({"group_id": id})).await;
-        refused("get_chatter_user", json!({"user_id": id})).await;
-        refused(
+        common::refused("get_chatter_group", json!({"group_id": id})).await;
+        common::refused("join_chatter_group", json!({"group_id": id})).await;
+        common::refused("get_chatter_user", json!({"user_id": id})).await;
+        common::refused(
             "post_to_chatter",
             json!({"subject_id": id, "message": "hi"}),
         )
         .await;
     }
-    refused(
+    common::refused(
         "post_to_chatter",
         json!({"subject_id": CASE, "message": ""}),
     )
     .await;
-    refused("post_comment", json!({"feed_element_id": POST})).await;
-    refused(
+    common::refused("post_comment", json!({"feed_element_id": POST})).await;
+    common::refused(
         "join_chatter_group",
         json!({"group_id": GROUP, "user_id": "../x"}),
     )
     .await;
-    refused("list_topics", json!({"q": "x"})).await;
-    refused("list_chatter_users", json!({"page_size": 0})).await;
+    common::refused("list_topics", json!({"q": "x"})).await;
+    common::refused("list_chatter_users", json!({"page_size": 0})).await;
 }

@@ -6,8 +6,7 @@
 
 mod common;
 
-use common::{all_requests, engine, mock_org, recorded, sf_json};
-use salesforce_mcp::engine::{CallError, ToolError};
+use common::{engine, mock_org, recorded, sf_json};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -22,24 +21,7 @@ async fn wire(name: &str, tool: &str, args: Value, at: &str, response: ResponseT
         .mount(&server)
         .await;
     let engine = engine(&server).await;
-    let result = match engine.call(tool, args.as_object().cloned()).await {
-        Ok(value) => {
-            let validator = engine.tool(tool).and_then(|t| t.output_validator.as_ref());
-            if let Some(validator) = validator {
-                let problems: Vec<String> = validator
-                    .iter_errors(&value)
-                    .map(|e| format!("{} at {}", e, e.instance_path()))
-                    .collect();
-                assert!(
-                    problems.is_empty(),
-                    "{name}: result breaks the output schema: {problems:?}\n{value:#}"
-                );
-            }
-            json!({"ok": value})
-        }
-        Err(CallError::Failed(error)) => json!({"error": error.to_json()}),
-        Err(CallError::UnknownTool(tool)) => panic!("unknown tool {tool}"),
-    };
+    let result = common::outcome(&engine, tool, args).await;
     let requests = recorded(&server).await;
     assert_eq!(
         requests.len(),
@@ -47,23 +29,6 @@ async fn wire(name: &str, tool: &str, args: Value, at: &str, response: ResponseT
         "{name}: expected one request, got {requests:?}"
     );
     insta::assert_yaml_snapshot!(name, json!({"request": requests[0], "result": result}));
-}
-
-/// Asserts that `tool` refuses `args` without sending anything (not even a token request).
-async fn refused(tool: &str, args: Value) -> ToolError {
-    let server = mock_org().await;
-    let engine = engine(&server).await;
-    let error = match engine.call(tool, args.as_object().cloned()).await {
-        Err(CallError::Failed(error)) => error,
-        other => panic!("{tool} {args}: expected a refusal, got {other:?}"),
-    };
-    assert_eq!(error.code, "INVALID_ARGUMENTS", "{tool} {args}: {error:?}");
-    assert_eq!(
-        all_requests(&server).await,
-        0,
-        "{tool} {args}: a request left the process"
-    );
-    error
 }
 
 fn get(url: &str, reference: &str) -> Value {
@@ -235,7 +200,7 @@ async fn composite_graph_completes_each_graphs_urls() {
 
 #[tokio::test]
 async fn a_url_that_leaves_the_data_api_is_refused_with_a_clear_message() {
-    let error = refused(
+    let error = common::refused(
         "composite",
         json!({"requests": [get("/sobjects/Account", "ok"), get("https://evil.example.com/x", "evil")]}),
     )
@@ -256,14 +221,14 @@ async fn urls_outside_the_data_api_are_refused_by_every_composite_tool() {
         "/services/apexrest/Anything",
         "sobjects/Account",
     ] {
-        let error = refused("composite", json!({"requests": [get(url, "r")]})).await;
+        let error = common::refused("composite", json!({"requests": [get(url, "r")]})).await;
         assert!(error.message.contains(url), "{url}: {}", error.message);
-        refused(
+        common::refused(
             "composite_batch",
             json!({"requests": [{"method": "GET", "url": url}]}),
         )
         .await;
-        refused(
+        common::refused(
             "composite_graph",
             json!({"graphs": [{"graphId": "g", "compositeRequest": [get(url, "r")]}]}),
         )
@@ -274,39 +239,39 @@ async fn urls_outside_the_data_api_are_refused_by_every_composite_tool() {
 #[tokio::test]
 async fn malformed_sub_requests_are_refused_before_sending() {
     let too_many: Vec<Value> = (0..26).map(|i| get("/limits", &format!("r{i}"))).collect();
-    refused("composite", json!({"requests": too_many})).await;
-    refused("composite", json!({"requests": []})).await;
-    refused(
+    common::refused("composite", json!({"requests": too_many})).await;
+    common::refused("composite", json!({"requests": []})).await;
+    common::refused(
         "composite",
         json!({"requests": [get("/limits", "1starts_with_a_digit")]}),
     )
     .await;
-    refused(
+    common::refused(
         "composite",
         json!({"requests": [get("/limits", "has space")]}),
     )
     .await;
-    refused(
+    common::refused(
         "composite",
         json!({"requests": [{"method": "TRACE", "url": "/limits", "referenceId": "r"}]}),
     )
     .await;
-    refused(
+    common::refused(
         "composite",
         json!({"requests": [{"method": "GET", "url": "/limits"}]}),
     )
     .await;
-    refused(
+    common::refused(
         "composite",
         json!({"requests": [{"method": "GET", "url": "/limits", "referenceId": "r", "extra": true}]}),
     )
     .await;
-    refused(
+    common::refused(
         "composite_tree",
         json!({"object": "Account/../x", "records": tree_records()}),
     )
     .await;
-    refused(
+    common::refused(
         "composite_tree",
         json!({"object": "Account", "records": [{"Name": "no attributes"}]}),
     )

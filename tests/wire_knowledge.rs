@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{all_requests, engine, mock_org, recorded, sf_json};
+use common::{engine, mock_org, recorded, sf_json};
 use salesforce_mcp::engine::CallError;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param_contains};
@@ -496,23 +496,6 @@ async fn knowledge_tools_send_the_documented_requests_and_shape_the_answers() {
     }
 }
 
-/// Calls a tool with arguments it must refuse, and checks that nothing reached the org.
-async fn refused(tool: &str, args: Value) -> salesforce_mcp::engine::ToolError {
-    let server = mock_org().await;
-    let engine = engine(&server).await;
-    let error = match engine.call(tool, args.as_object().cloned()).await {
-        Err(CallError::Failed(error)) => error,
-        other => panic!("{tool} {args}: expected a refusal, got {other:?}"),
-    };
-    assert_eq!(error.code, "INVALID_ARGUMENTS", "{tool} {args}: {error:?}");
-    assert_eq!(
-        all_requests(&server).await,
-        0,
-        "{tool} {args}: a request left the process"
-    );
-    error
-}
-
 #[tokio::test]
 async fn ids_that_could_change_a_path_or_a_query_are_refused() {
     let bad_ids = [
@@ -530,18 +513,18 @@ async fn ids_that_could_change_a_path_or_a_query_are_refused() {
             "publish_knowledge_article",
             "delete_knowledge_article",
         ] {
-            let error = refused(tool, json!({"article_id": id})).await;
+            let error = common::refused(tool, json!({"article_id": id})).await;
             assert_eq!(error.problems[0].pointer, "/article_id", "{tool} {id}");
         }
-        refused(
+        common::refused(
             "update_knowledge_article",
             json!({"article_id": id, "title": "x"}),
         )
         .await;
     }
     for url_name in ["../limits", "a/b", "-leading", "two--hyphens", "quote'd"] {
-        refused("get_knowledge_article", json!({"url_name": url_name})).await;
-        refused(
+        common::refused("get_knowledge_article", json!({"url_name": url_name})).await;
+        common::refused(
             "create_knowledge_article",
             json!({"title": "t", "url_name": url_name}),
         )
@@ -558,17 +541,17 @@ async fn article_types_must_be_kav_api_names() {
         "x'__kav",
         "ka0'",
     ] {
-        refused(
+        common::refused(
             "create_knowledge_article",
             json!({"article_type": article_type, "title": "t", "url_name": "t"}),
         )
         .await;
-        refused(
+        common::refused(
             "update_knowledge_article",
             json!({"article_id": ARTICLE, "title": "t", "article_type": article_type}),
         )
         .await;
-        refused(
+        common::refused(
             "suggest_article_titles",
             json!({"q": "dashboard", "language": "en_US", "publish_status": "Online", "article_type": article_type}),
         )
@@ -579,61 +562,61 @@ async fn article_types_must_be_kav_api_names() {
 #[tokio::test]
 async fn arguments_outside_their_schema_are_refused_before_sending() {
     // Too-short search text, missing language, unknown enum values, out-of-range page sizes.
-    refused(
+    common::refused(
         "search_suggestions",
         json!({"q": "ab", "language": "en_US"}),
     )
     .await;
-    refused("search_suggestions", json!({"q": "dashboard"})).await;
-    refused(
+    common::refused("search_suggestions", json!({"q": "dashboard"})).await;
+    common::refused(
         "search_suggestions",
         json!({"q": "dashboard", "language": "en_US", "channel": "Web"}),
     )
     .await;
-    refused(
+    common::refused(
         "suggest_article_titles",
         json!({"q": "da", "language": "en_US", "publish_status": "Online"}),
     )
     .await;
-    refused(
+    common::refused(
         "suggest_article_titles",
         json!({"q": "dashboard", "language": "en_US", "publish_status": "Published"}),
     )
     .await;
-    refused("list_knowledge_articles", json!({"page_size": 101})).await;
-    refused("list_knowledge_articles", json!({"page_size": 0})).await;
-    refused("list_knowledge_articles", json!({"channel": "AllChannels"})).await;
-    refused(
+    common::refused("list_knowledge_articles", json!({"page_size": 101})).await;
+    common::refused("list_knowledge_articles", json!({"page_size": 0})).await;
+    common::refused("list_knowledge_articles", json!({"channel": "AllChannels"})).await;
+    common::refused(
         "list_knowledge_articles",
         json!({"language": "en-US\r\nX-Evil: 1"}),
     )
     .await;
     // get_knowledge_article needs exactly one of article_id and url_name.
-    refused("get_knowledge_article", json!({})).await;
-    refused(
+    common::refused("get_knowledge_article", json!({})).await;
+    common::refused(
         "get_knowledge_article",
         json!({"article_id": ARTICLE, "url_name": "resolving-slow-dashboard-load-times"}),
     )
     .await;
     // An update with nothing to change, and field names that are not API names.
-    let error = refused("update_knowledge_article", json!({"article_id": ARTICLE})).await;
+    let error = common::refused("update_knowledge_article", json!({"article_id": ARTICLE})).await;
     assert!(error.message.contains("nothing to update"), "{error:?}");
-    refused(
+    common::refused(
         "update_knowledge_article",
         json!({"article_id": ARTICLE, "fields": {}}),
     )
     .await;
-    refused(
+    common::refused(
         "update_knowledge_article",
         json!({"article_id": ARTICLE, "fields": {"Title) FROM x": "y"}}),
     )
     .await;
-    refused(
+    common::refused(
         "create_knowledge_article",
         json!({"title": "t", "url_name": "t", "fields": {"Bad Name": 1}}),
     )
     .await;
-    refused(
+    common::refused(
         "publish_knowledge_article",
         json!({"article_id": ARTICLE, "major_version": "yes"}),
     )

@@ -6,7 +6,6 @@
 mod common;
 
 use common::{engine, mock_org, recorded, sf_json};
-use salesforce_mcp::engine::CallError;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -301,26 +300,7 @@ async fn every_tool_sends_the_documented_request_and_shapes_the_answer() {
             .mount(&server)
             .await;
         let engine = engine(&server).await;
-        let outcome = engine.call(case.tool, case.args.as_object().cloned()).await;
-        let result = match outcome {
-            Ok(value) => {
-                let tool = engine.tool(case.tool).expect("tool exists");
-                if let Some(validator) = &tool.output_validator {
-                    let problems: Vec<String> = validator
-                        .iter_errors(&value)
-                        .map(|e| e.to_string())
-                        .collect();
-                    assert!(
-                        problems.is_empty(),
-                        "{}: result breaks the output schema: {problems:?}",
-                        case.name
-                    );
-                }
-                json!({"ok": value})
-            }
-            Err(CallError::Failed(error)) => json!({"error": error.to_json()}),
-            Err(CallError::UnknownTool(name)) => panic!("unknown tool {name}"),
-        };
+        let result = common::outcome(&engine, case.tool, case.args.clone()).await;
         let requests = recorded(&server).await;
         assert_eq!(
             requests.len(),

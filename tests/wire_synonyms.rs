@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{all_requests, engine, mock_org, recorded, sf_json};
+use common::{engine, mock_org, recorded, sf_json};
 use salesforce_mcp::engine::CallError;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -170,43 +170,27 @@ async fn synonym_tools_send_the_documented_requests_and_shape_the_answers() {
     }
 }
 
-async fn refused(tool: &str, args: Value) -> salesforce_mcp::engine::ToolError {
-    let server = mock_org().await;
-    let engine = engine(&server).await;
-    let error = match engine.call(tool, args.as_object().cloned()).await {
-        Err(CallError::Failed(error)) => error,
-        other => panic!("{tool} {args}: expected a refusal, got {other:?}"),
-    };
-    assert_eq!(error.code, "INVALID_ARGUMENTS", "{tool} {args}: {error:?}");
-    assert_eq!(
-        all_requests(&server).await,
-        0,
-        "{tool} {args}: a request left the process"
-    );
-    error
-}
-
 #[tokio::test]
 async fn a_group_needs_at_least_two_real_terms() {
     for synonyms in ["CRM", "CRM,", ", CRM", "CRM, , customer", " , ", ""] {
-        let error = refused(
+        let error = common::refused(
             "create_synonym_group",
             json!({"group_name": "CRM", "synonyms": synonyms}),
         )
         .await;
         assert_eq!(error.problems[0].pointer, "/synonyms", "{synonyms:?}");
-        refused(
+        common::refused(
             "update_synonym_group",
             json!({"id": GROUP_ID, "synonyms": synonyms}),
         )
         .await;
     }
-    refused(
+    common::refused(
         "create_synonym_group",
         json!({"group_name": "", "synonyms": "a, b"}),
     )
     .await;
-    refused("create_synonym_group", json!({"synonyms": "a, b"})).await;
+    common::refused("create_synonym_group", json!({"synonyms": "a, b"})).await;
 }
 
 #[tokio::test]
@@ -219,14 +203,14 @@ async fn group_ids_are_record_ids_and_updates_change_something() {
         "",
     ] {
         for tool in ["get_synonym_group", "delete_synonym_group"] {
-            let error = refused(tool, json!({"id": id})).await;
+            let error = common::refused(tool, json!({"id": id})).await;
             assert_eq!(error.problems[0].pointer, "/id", "{tool} {id}");
         }
-        refused("update_synonym_group", json!({"id": id, "group_name": "x"})).await;
+        common::refused("update_synonym_group", json!({"id": id, "group_name": "x"})).await;
     }
     // An update with only the id would send an empty PATCH.
-    refused("update_synonym_group", json!({"id": GROUP_ID})).await;
-    refused(
+    common::refused("update_synonym_group", json!({"id": GROUP_ID})).await;
+    common::refused(
         "list_synonym_groups",
         json!({"soql": "SELECT Id FROM Account"}),
     )

@@ -37,20 +37,7 @@ fn rows(records: Value) -> Value {
 
 async fn run(server: &MockServer, tool: &str, args: Value) -> Value {
     let engine = engine(server).await;
-    let result = match engine.call(tool, args.as_object().cloned()).await {
-        Ok(value) => {
-            if let Some(validator) = &engine.tool(tool).expect("tool").output_validator {
-                let problems: Vec<String> = validator
-                    .iter_errors(&value)
-                    .map(|e| e.to_string())
-                    .collect();
-                assert!(problems.is_empty(), "{tool}: {problems:?}");
-            }
-            json!({"ok": value})
-        }
-        Err(CallError::Failed(error)) => json!({"error": error.to_json()}),
-        Err(CallError::UnknownTool(t)) => panic!("unknown tool {t}"),
-    };
+    let result = common::outcome(&engine, tool, args).await;
     json!({"requests": recorded(server).await, "result": result})
 }
 

@@ -204,3 +204,43 @@ pub async fn call_err(
         Err(salesforce_mcp::engine::CallError::UnknownTool(t)) => panic!("unknown tool {t}"),
     }
 }
+
+/// Asserts that `tool` refuses `args` as INVALID_ARGUMENTS without anything leaving the process
+/// (not even a token request), and returns the error.
+pub async fn refused(tool: &str, args: Value) -> salesforce_mcp::engine::ToolError {
+    let server = mock_org().await;
+    let engine = engine(&server).await;
+    let error = match engine.call(tool, args.as_object().cloned()).await {
+        Err(salesforce_mcp::engine::CallError::Failed(error)) => error,
+        other => panic!("{tool} {args}: expected a refusal, got {other:?}"),
+    };
+    assert_eq!(error.code, "INVALID_ARGUMENTS", "{tool} {args}: {error:?}");
+    assert_eq!(
+        all_requests(&server).await,
+        0,
+        "{tool} {args}: a request left the process"
+    );
+    error
+}
+
+/// Calls a tool and returns `{"ok": result}` (checked against the tool's output schema) or
+/// `{"error": body}`, the form the wire snapshots record.
+pub async fn outcome(engine: &Engine, tool: &str, args: Value) -> Value {
+    match engine.call(tool, args.as_object().cloned()).await {
+        Ok(value) => {
+            if let Some(validator) = engine.tool(tool).and_then(|t| t.output_validator.as_ref()) {
+                let problems: Vec<String> = validator
+                    .iter_errors(&value)
+                    .map(|e| format!("{} at {}", e, e.instance_path()))
+                    .collect();
+                assert!(
+                    problems.is_empty(),
+                    "{tool}: result breaks the output schema: {problems:?}\n{value:#}"
+                );
+            }
+            json!({"ok": value})
+        }
+        Err(salesforce_mcp::engine::CallError::Failed(error)) => json!({"error": error.to_json()}),
+        Err(salesforce_mcp::engine::CallError::UnknownTool(tool)) => panic!("unknown tool {tool}"),
+    }
+}
