@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use super::feed_items::visible_item;
 use super::people::user_summary;
 use super::records::parent_summary;
-use super::request::{Params, invalid_input, json_body, resolve_id, url_with_query};
+use super::request::{Params, invalid_input, json_body, url_with_query};
 use super::segments::{body_from_request, body_json};
 use super::topics::assign_hashtags;
 use super::view::{View, connect_field, field_time, relative_date};
@@ -210,14 +210,7 @@ pub async fn post_comment(
 }
 
 fn find_comment<'a>(org: &'a OrgData, id: &str, me: &str) -> Result<&'a Record, ApiError> {
-    let id = resolve_id(id, me)?;
-    let comment = org
-        .get(&id)
-        .filter(|r| r.sobject == "FeedComment")
-        .ok_or_else(ApiError::not_found)?;
-    // A comment is as visible as the post it belongs to.
-    visible_item(org, comment.get_str("FeedItemId").unwrap_or(""), me)?;
-    Ok(comment)
+    super::feed_items::visible_on_item(org, id, me, "FeedComment")
 }
 
 /// `GET /chatter/comments/{commentId}`.

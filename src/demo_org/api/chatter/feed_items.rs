@@ -40,6 +40,23 @@ pub fn visible_item<'a>(org: &'a OrgData, id: &str, me: &str) -> Result<&'a Reco
         .ok_or_else(ApiError::not_found)
 }
 
+/// A live comment or like (`sobject`) by id, if the post it belongs to is visible to the current
+/// user: a comment or like is exactly as visible as its post. 404 otherwise.
+pub fn visible_on_item<'a>(
+    org: &'a OrgData,
+    id: &str,
+    me: &str,
+    sobject: &str,
+) -> Result<&'a Record, ApiError> {
+    let id = resolve_id(id, me)?;
+    let record = org
+        .get(&id)
+        .filter(|r| r.sobject == sobject)
+        .ok_or_else(ApiError::not_found)?;
+    visible_item(org, record.get_str("FeedItemId").unwrap_or(""), me)?;
+    Ok(record)
+}
+
 /// "Ann Lee" for a post on one's own profile, "Ann Lee to Support Team" elsewhere.
 fn header_text(view: &View, item: &Record) -> String {
     let actor_id = item.get_str("CreatedById").unwrap_or("");

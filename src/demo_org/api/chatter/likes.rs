@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::feed_items::visible_item;
 use super::people::user_summary;
-use super::request::{Params, forbidden, invalid_input, resolve_id, url_with_query};
+use super::request::{Params, forbidden, invalid_input, url_with_query};
 use super::view::{View, field_time};
 use crate::demo_org::api::error::{ApiError, json_response, no_content};
 use crate::demo_org::api::version::ApiVersion;
@@ -154,13 +154,7 @@ pub async fn like_item(
 }
 
 fn find_like<'a>(org: &'a OrgData, id: &str, me: &str) -> Result<&'a Record, ApiError> {
-    let id = resolve_id(id, me)?;
-    let like = org
-        .get(&id)
-        .filter(|r| r.sobject == "FeedLike")
-        .ok_or_else(ApiError::not_found)?;
-    visible_item(org, like.get_str("FeedItemId").unwrap_or(""), me)?;
-    Ok(like)
+    super::feed_items::visible_on_item(org, id, me, "FeedLike")
 }
 
 /// `GET /chatter/likes/{likeId}`.
