@@ -5,10 +5,9 @@
 
 mod common;
 
-use common::{engine, mock_org, recorded, sf_json};
+use common::sf_json;
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
 const REPORT: &str = "00ODm0000000001AAA";
 const DASHBOARD: &str = "01ZDm0000000001AAA";
@@ -23,21 +22,8 @@ async fn wire(
     at: &str,
     response: ResponseTemplate,
 ) {
-    let server = mock_org().await;
-    Mock::given(method(verb))
-        .and(path(at))
-        .respond_with(response)
-        .mount(&server)
-        .await;
-    let engine = engine(&server).await;
-    let result = common::outcome(&engine, tool, args).await;
-    let requests = recorded(&server).await;
-    assert_eq!(
-        requests.len(),
-        1,
-        "{name}: expected one request, got {requests:?}"
-    );
-    insta::assert_yaml_snapshot!(name, json!({"request": requests[0], "result": result}));
+    let exchange = common::single_exchange(tool, args, verb, at, response).await;
+    insta::assert_yaml_snapshot!(name, exchange);
 }
 
 fn report_list() -> Value {

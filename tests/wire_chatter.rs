@@ -6,10 +6,9 @@
 
 mod common;
 
-use common::{engine, mock_org, recorded, sf_json};
+use common::sf_json;
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
 const BASE: &str = "/services/data/v66.0";
 const ME: &str = "005Dm0000000001AAA";
@@ -28,21 +27,8 @@ async fn wire(
     at: &str,
     response: ResponseTemplate,
 ) {
-    let server = mock_org().await;
-    Mock::given(method(verb))
-        .and(path(at))
-        .respond_with(response)
-        .mount(&server)
-        .await;
-    let engine = engine(&server).await;
-    let result = common::outcome(&engine, tool, args).await;
-    let requests = recorded(&server).await;
-    assert_eq!(
-        requests.len(),
-        1,
-        "{name}: expected one request, got {requests:?}"
-    );
-    insta::assert_yaml_snapshot!(name, json!({"request": requests[0], "result": result}));
+    let exchange = common::single_exchange(tool, args, verb, at, response).await;
+    insta::assert_yaml_snapshot!(name, exchange);
 }
 
 fn user(id: &str, name: &str, title: Option<&str>) -> Value {

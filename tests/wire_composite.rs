@@ -6,29 +6,15 @@
 
 mod common;
 
-use common::{engine, mock_org, recorded, sf_json};
+use common::sf_json;
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
 /// Calls `tool` against a mock answering `POST at` with `response`; snapshots the one request it
 /// sent and the shaped result (checked against the tool's output schema).
 async fn wire(name: &str, tool: &str, args: Value, at: &str, response: ResponseTemplate) {
-    let server = mock_org().await;
-    Mock::given(method("POST"))
-        .and(path(at))
-        .respond_with(response)
-        .mount(&server)
-        .await;
-    let engine = engine(&server).await;
-    let result = common::outcome(&engine, tool, args).await;
-    let requests = recorded(&server).await;
-    assert_eq!(
-        requests.len(),
-        1,
-        "{name}: expected one request, got {requests:?}"
-    );
-    insta::assert_yaml_snapshot!(name, json!({"request": requests[0], "result": result}));
+    let exchange = common::single_exchange(tool, args, "POST", at, response).await;
+    insta::assert_yaml_snapshot!(name, exchange);
 }
 
 fn get(url: &str, reference: &str) -> Value {

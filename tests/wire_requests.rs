@@ -5,10 +5,9 @@
 
 mod common;
 
-use common::{engine, mock_org, recorded, sf_json};
+use common::sf_json;
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
 struct WireCase {
     name: &'static str,
@@ -293,26 +292,11 @@ fn cases() -> Vec<WireCase> {
 async fn every_tool_sends_the_documented_request_and_shapes_the_answer() {
     let mut seen_tools = std::collections::BTreeSet::new();
     for case in cases() {
-        let server = mock_org().await;
-        Mock::given(method(case.method))
-            .and(path(case.path))
-            .respond_with(case.response)
-            .mount(&server)
-            .await;
-        let engine = engine(&server).await;
-        let result = common::outcome(&engine, case.tool, case.args.clone()).await;
-        let requests = recorded(&server).await;
-        assert_eq!(
-            requests.len(),
-            1,
-            "{}: expected exactly one request, got {requests:?}",
-            case.name
-        );
+        let exchange =
+            common::single_exchange(case.tool, case.args, case.method, case.path, case.response)
+                .await;
         seen_tools.insert(case.tool);
-        insta::assert_yaml_snapshot!(
-            format!("wire__{}", case.name),
-            json!({"request": requests[0], "result": result})
-        );
+        insta::assert_yaml_snapshot!(format!("wire__{}", case.name), exchange);
     }
     // Every core tool is covered.
     for tool in [

@@ -244,3 +244,29 @@ pub async fn outcome(engine: &Engine, tool: &str, args: Value) -> Value {
         Err(salesforce_mcp::engine::CallError::UnknownTool(tool)) => panic!("unknown tool {tool}"),
     }
 }
+
+/// Calls `tool` against a mock org that answers `verb at` with `response`, checks that exactly
+/// one request was sent, and returns `{"request": …, "result": …}` for a snapshot.
+pub async fn single_exchange(
+    tool: &str,
+    args: Value,
+    verb: &str,
+    at: &str,
+    response: ResponseTemplate,
+) -> Value {
+    let server = mock_org().await;
+    Mock::given(wiremock::matchers::method(verb))
+        .and(wiremock::matchers::path(at))
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    let engine = engine(&server).await;
+    let result = outcome(&engine, tool, args).await;
+    let requests = recorded(&server).await;
+    assert_eq!(
+        requests.len(),
+        1,
+        "{tool} {at}: expected one request, got {requests:?}"
+    );
+    json!({"request": requests[0], "result": result})
+}
