@@ -7,8 +7,8 @@ use reqwest::header::{ACCEPT_LANGUAGE, HeaderValue};
 use serde_json::{Map, Value, json};
 
 use super::support::{
-    datetime_field, key_terms, matched_terms, optional_i64, optional_str, records, required_str,
-    text_field,
+    create, datetime_field, key_terms, matched_terms, optional_i64, optional_str, read, read_back,
+    records, required_str, text_field,
 };
 use crate::engine::{ToolError, Workflow, WorkflowContext};
 use crate::salesforce::ApiRequest;
@@ -59,48 +59,6 @@ fn email_status_label(code: &str) -> &str {
         "4" => "Forwarded",
         "5" => "Draft",
         other => other,
-    }
-}
-
-/// POSTs a record and returns its id.
-async fn create(ctx: &WorkflowContext, object: &str, body: Value) -> Result<String, ToolError> {
-    let path = ctx.data_path(&format!("/sobjects/{}", ctx.segment(object)?));
-    let response = ctx
-        .send(&ApiRequest::new(Method::POST, path).with_body(body))
-        .await?;
-    response
-        .body
-        .get("id")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| {
-            ToolError::new(
-                "UNEXPECTED_RESPONSE",
-                format!("creating a {object} returned no id"),
-            )
-        })
-}
-
-/// Reads a record with some fields, without `attributes`.
-async fn read(
-    ctx: &WorkflowContext,
-    object: &str,
-    id: &str,
-    fields: &str,
-) -> Result<Value, ToolError> {
-    let path = format!("/sobjects/{}/{}", ctx.segment(object)?, ctx.segment(id)?);
-    Ok(tidy(ctx.get(&path, &[("fields", fields)]).await?, false))
-}
-
-/// Reads back a record that was just written. A failed read must not hide the write (an agent
-/// that sees an error would write again), so it becomes a note next to the id.
-async fn read_back(ctx: &WorkflowContext, object: &str, id: &str, fields: &str) -> Value {
-    match read(ctx, object, id, fields).await {
-        Ok(record) => record,
-        Err(error) => json!({
-            "Id": id,
-            "note": format!("the {object} was saved, but reading it back failed ({}: {}); do not repeat the write", error.code, error.message),
-        }),
     }
 }
 

@@ -15,6 +15,7 @@ use reqwest::Method;
 use reqwest::header::{ACCEPT_LANGUAGE, HeaderValue};
 use serde_json::{Map, Value, json};
 
+use super::support::{optional_str, required_str};
 use crate::engine::{ToolError, Workflow, WorkflowContext};
 use crate::salesforce::ApiRequest;
 use crate::templating::filters::soql_string;
@@ -47,14 +48,6 @@ pub fn workflows() -> Vec<Workflow> {
 // Arguments. The input schema has validated them already; values that reach SOQL or a path are
 // checked again here so that this module is safe on its own.
 
-fn text<'a>(args: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
-    args.get(name).and_then(Value::as_str)
-}
-
-fn required<'a>(args: &'a Map<String, Value>, name: &str) -> Result<&'a str, ToolError> {
-    text(args, name).ok_or_else(|| ToolError::bad_argument(format!("`{name}` is required")))
-}
-
 fn is_record_id(value: &str) -> bool {
     matches!(value.len(), 15 | 18) && value.chars().all(|c| c.is_ascii_alphanumeric())
 }
@@ -68,7 +61,7 @@ fn is_api_name(value: &str) -> bool {
 }
 
 fn record_id<'a>(args: &'a Map<String, Value>, name: &str) -> Result<&'a str, ToolError> {
-    let id = required(args, name)?;
+    let id = required_str(args, name)?;
     if is_record_id(id) {
         Ok(id)
     } else {
@@ -80,7 +73,7 @@ fn record_id<'a>(args: &'a Map<String, Value>, name: &str) -> Result<&'a str, To
 
 /// The article type (the version object, e.g. Knowledge__kav) the versions are records of.
 fn article_type(args: &Map<String, Value>) -> Result<&str, ToolError> {
-    let object = text(args, "article_type").unwrap_or(DEFAULT_ARTICLE_TYPE);
+    let object = optional_str(args, "article_type").unwrap_or(DEFAULT_ARTICLE_TYPE);
     if is_api_name(object) && object.ends_with("__kav") {
         Ok(object)
     } else {
@@ -242,7 +235,7 @@ fn update_values(args: &Map<String, Value>) -> Result<Map<String, Value>, ToolEr
             "`fields` has '{bad}', which is not a field API name"
         )));
     }
-    if let Some(title) = text(args, "title") {
+    if let Some(title) = optional_str(args, "title") {
         values.insert("Title".into(), json!(title));
     }
     if values.is_empty() {
@@ -412,10 +405,10 @@ async fn suggest_titles(
     ctx: &WorkflowContext,
     args: &Map<String, Value>,
 ) -> Result<Value, ToolError> {
-    let q = required(args, "q")?;
-    let (language_param, language_header) = language_forms(required(args, "language")?);
-    let status = required(args, "publish_status")?;
-    let prefix = match text(args, "article_type") {
+    let q = required_str(args, "q")?;
+    let (language_param, language_header) = language_forms(required_str(args, "language")?);
+    let status = required_str(args, "publish_status")?;
+    let prefix = match optional_str(args, "article_type") {
         Some(article_type) => Some(article_type_prefix(ctx, article_type).await?),
         None => None,
     };
@@ -429,7 +422,7 @@ async fn suggest_titles(
     if let Some(prefix) = prefix {
         request = request.with_query("articleTypes", prefix);
     }
-    if let Some(channel) = text(args, "channel") {
+    if let Some(channel) = optional_str(args, "channel") {
         request = request.with_query("channel", channel);
     }
     if let Some(limit) = args.get("limit").and_then(Value::as_u64) {

@@ -6,15 +6,14 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
-use reqwest::Method;
 use serde_json::{Map, Value, json};
 
 use super::support::{
-    datetime_field, optional_i64, optional_str, percent, records, required_str, round1,
+    create, datetime_field, optional_i64, optional_str, percent, read_back, records, required_str,
+    round1,
 };
 use crate::engine::{ToolError, Workflow, WorkflowContext};
-use crate::salesforce::ApiRequest;
-use crate::templating::filters::{soql_string, tidy};
+use crate::templating::filters::soql_string;
 
 pub fn workflows() -> Vec<Workflow> {
     vec![
@@ -100,37 +99,14 @@ async fn log_interaction(
             body.insert(field.into(), json!(value));
         }
     }
-    let path = ctx.data_path("/sobjects/Copilot_Interaction__c");
-    let created = ctx
-        .send(&ApiRequest::new(Method::POST, path).with_body(Value::Object(body)))
-        .await?;
-    let id = created
-        .body
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            ToolError::new(
-                "UNEXPECTED_RESPONSE",
-                "creating the interaction returned no id",
-            )
-        })?
-        .to_owned();
-    let record_path = format!("/sobjects/Copilot_Interaction__c/{}", ctx.segment(&id)?);
-    let record = match ctx
-        .get(
-            &record_path,
-            &[(
-                "fields",
-                "Id,Name,Outcome__c,Severity__c,Topic__c,Channel__c,Case__c,CreatedDate",
-            )],
-        )
-        .await
-    {
-        Ok(record) => tidy(record, false),
-        Err(error) => {
-            json!({"Id": id, "note": format!("logged, but reading it back failed ({}); do not log it again", error.code)})
-        }
-    };
+    let id = create(ctx, "Copilot_Interaction__c", Value::Object(body)).await?;
+    let record = read_back(
+        ctx,
+        "Copilot_Interaction__c",
+        &id,
+        "Id,Name,Outcome__c,Severity__c,Topic__c,Channel__c,Case__c,CreatedDate",
+    )
+    .await;
     Ok(json!({"success": true, "interaction": record}))
 }
 

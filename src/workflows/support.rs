@@ -4,7 +4,12 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use crate::engine::ToolError;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::engine::{ToolError, WorkflowContext};
+use crate::salesforce::ApiRequest;
+use crate::templating::filters::tidy;
 
 /// A required string argument (the schema has already checked it; this guards the type).
 pub fn required_str<'a>(args: &'a Map<String, Value>, name: &str) -> Result<&'a str, ToolError> {
@@ -56,6 +61,48 @@ pub fn text_field<'a>(record: &'a Value, path: &str) -> Option<&'a str> {
         current = current.get(part)?;
     }
     current.as_str()
+}
+
+/// POSTs a record and returns its id.
+pub async fn create(ctx: &WorkflowContext, object: &str, body: Value) -> Result<String, ToolError> {
+    let path = ctx.data_path(&format!("/sobjects/{}", ctx.segment(object)?));
+    let response = ctx
+        .send(&ApiRequest::new(Method::POST, path).with_body(body))
+        .await?;
+    response
+        .body
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ToolError::new(
+                "UNEXPECTED_RESPONSE",
+                format!("creating a {object} returned no id"),
+            )
+        })
+}
+
+/// Reads a record with some fields, without `attributes`.
+pub async fn read(
+    ctx: &WorkflowContext,
+    object: &str,
+    id: &str,
+    fields: &str,
+) -> Result<Value, ToolError> {
+    let path = format!("/sobjects/{}/{}", ctx.segment(object)?, ctx.segment(id)?);
+    Ok(tidy(ctx.get(&path, &[("fields", fields)]).await?, false))
+}
+
+/// Reads back a record that was just written. A failed read must not hide the write (an agent
+/// that sees an error would write again), so it becomes a note next to the id.
+pub async fn read_back(ctx: &WorkflowContext, object: &str, id: &str, fields: &str) -> Value {
+    match read(ctx, object, id, fields).await {
+        Ok(record) => record,
+        Err(error) => json!({
+            "Id": id,
+            "note": format!("the {object} was saved, but reading it back failed ({}: {}); do not repeat the write", error.code, error.message),
+        }),
+    }
 }
 
 const STOP_WORDS: &[&str] = &[
